@@ -13,4 +13,7 @@ module dev.accord.spiffe {
     exports dev.accord.spiffe.bundle.x509;
     exports dev.accord.spiffe.bundle.jwt;
     exports dev.accord.spiffe.bundle.spiffe;
+    exports dev.accord.spiffe.svid.x509;
+    exports dev.accord.spiffe.svid.jwt;
+    exports dev.accord.spiffe.federation;
 }

@@ -44,4 +44,18 @@ public record SpiffeBundle(TrustDomain trustDomain, List<X509Certificate> x509Au
     public JwtBundle jwtBundle() {
         return new JwtBundle(trustDomain, jwtAuthorities);
     }
+
+    /**
+     * Parses a bundle document (a JWK Set, SPIFFE_Trust_Domain_and_Bundle.md §4) for {@code trustDomain}.
+     *
+     * @throws dev.accord.spiffe.BundleException naming the rule the document breaks
+     */
+    public static SpiffeBundle parse(TrustDomain trustDomain, byte[] jwks) {
+        throw new UnsupportedOperationException("SpiffeBundle.parse: not implemented yet");
+    }
+
+    /** Serialises this bundle as a SPIFFE bundle JWK Set (JSON, UTF-8). */
+    public byte[] marshal() {
+        throw new UnsupportedOperationException("SpiffeBundle.marshal: not implemented yet");
+    }
 }
