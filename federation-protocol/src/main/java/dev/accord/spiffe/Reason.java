@@ -73,5 +73,10 @@ public enum Reason {
     REDIRECT_REJECTED,
     RESPONSE_TOO_LARGE,
     SEQUENCE_REGRESSION,
-    INTERRUPTED
+    INTERRUPTED,
+
+    // added later; keep appending below this line, one value per line, each with a trailing comma
+    DUPLICATE_TRUST_DOMAIN,
+    MISSING_PATH,
+    EMPTY_BUNDLE_REPLACEMENT,
 }
