@@ -28,6 +28,20 @@ public record JwtBundle(TrustDomain trustDomain, Map<String, PublicKey> authorit
         return new JwtBundle(trustDomain, authorities);
     }
 
+    /**
+     * Parses the {@code jwt-svid} keys of a JWK Set (JWT-SVID.md §6); other entries are ignored.
+     *
+     * @throws dev.accord.spiffe.BundleException naming the rule the document breaks
+     */
+    public static JwtBundle parse(TrustDomain trustDomain, byte[] jwks) {
+        return dev.accord.spiffe.bundle.spiffe.SpiffeBundle.parse(trustDomain, jwks).jwtBundle();
+    }
+
+    /** Encodes the authorities as a JWK Set with {@code use = jwt-svid}. */
+    public byte[] marshal() {
+        return dev.accord.spiffe.bundle.spiffe.SpiffeBundle.of(trustDomain, java.util.List.of(), authorities).marshal();
+    }
+
     /** Returns the authority with key ID {@code kid}, if present. */
     public Optional<PublicKey> findAuthority(String kid) {
         return Optional.ofNullable(authorities.get(kid));

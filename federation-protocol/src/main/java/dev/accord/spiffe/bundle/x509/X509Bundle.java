@@ -25,6 +25,21 @@ public record X509Bundle(TrustDomain trustDomain, List<X509Certificate> authorit
         return new X509Bundle(trustDomain, authorities);
     }
 
+    /**
+     * Parses PEM-encoded CA certificates (one or more {@code CERTIFICATE} blocks) into a bundle.
+     *
+     * @throws dev.accord.spiffe.BundleException MALFORMED_CERTIFICATE for undecodable input, NOT_A_CA for a
+     *         certificate that is not a CA
+     */
+    public static X509Bundle parse(TrustDomain trustDomain, byte[] pem) {
+        return new X509Bundle(trustDomain, dev.accord.spiffe.internal.Pem.certificates(pem, "X.509 bundle"));
+    }
+
+    /** Encodes the authorities as PEM {@code CERTIFICATE} blocks. */
+    public byte[] marshal() {
+        return dev.accord.spiffe.internal.Pem.encode(authorities);
+    }
+
     /** Returns this bundle if it belongs to {@code td}; see {@link X509BundleSource#bundleFor}. */
     @Override
     public X509Bundle bundleFor(TrustDomain td) {
