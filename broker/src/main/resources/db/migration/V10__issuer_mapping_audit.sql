@@ -19,6 +19,12 @@ CREATE TABLE issuer_lock (
 );
 INSERT INTO issuer_lock (id) VALUES (1);
 
+-- One row; mapping changes lock it so the tie check sees every committed rule.
+CREATE TABLE mapping_lock (
+    id INT PRIMARY KEY
+);
+INSERT INTO mapping_lock (id) VALUES (1);
+
 CREATE TABLE mapping (
     id             VARCHAR(36) PRIMARY KEY,
     name           VARCHAR(128) NOT NULL UNIQUE,
