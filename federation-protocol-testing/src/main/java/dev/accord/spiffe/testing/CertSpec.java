@@ -15,7 +15,9 @@ import java.util.List;
  */
 public final class CertSpec {
 
-    private String subjectDn = "O=Accord Test";
+    static final String DEFAULT_SUBJECT_DN = "O=Accord Test";
+
+    private String subjectDn = DEFAULT_SUBJECT_DN;
     private boolean isCa;
     private boolean basicConstraints = true;
     private int keyUsage;

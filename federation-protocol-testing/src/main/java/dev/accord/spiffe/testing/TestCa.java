@@ -65,8 +65,20 @@ public final class TestCa {
 
     /** Issues an intermediate CA under this CA. */
     public TestCa intermediate() {
-        KeyPair kp = Keys.ec("secp256r1");
-        X509Certificate cert = issue(CertSpec.ca("spiffe://" + trustDomain), kp);
+        return intermediate(CertSpec.ca("spiffe://" + trustDomain));
+    }
+
+    /**
+     * Issues an intermediate under this CA from {@code spec}, which may be deliberately broken (not a CA, no
+     * keyCertSign, expired); the returned CA can still issue certificates.
+     */
+    public TestCa intermediate(CertSpec spec) {
+        KeyPair kp = spec.keyPair() != null ? spec.keyPair() : Keys.ec("secp256r1");
+        if (spec.subjectDn().equals(CertSpec.DEFAULT_SUBJECT_DN)) {
+            // A CA sharing its leaves' subject name would make them look self-issued to path building.
+            spec.subjectDn("CN=" + trustDomain + " intermediate " + new BigInteger(32, RANDOM));
+        }
+        X509Certificate cert = issue(spec, kp);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(cert);
         chain.addAll(chainToRoot);
