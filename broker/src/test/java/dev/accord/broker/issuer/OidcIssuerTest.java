@@ -35,7 +35,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Property(name = "accord.issuer.url", value = "http://localhost:${micronaut.server.port}")
 @Property(name = "accord.issuer.kek", value = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
 @Property(name = "accord.issuer.pre-publish", value = "0s")
-class OidcIssuerTest {
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+class OidcIssuerTest implements io.micronaut.test.support.TestPropertyProvider {
+
+    @Override
+    public Map<String, String> getProperties() {
+        return dev.accord.broker.support.TestPostgres.freshDatabase("issuer");
+    }
+
 
     private static final SpiffeId SUB = SpiffeId.parse("spiffe://a.org/payments/api");
 
@@ -112,6 +119,22 @@ class OidcIssuerTest {
         assertThat(verify(newToken, after, "sts.amazonaws.com").getSubject()).isEqualTo(SUB.toString());
 
         assertThatThrownBy(() -> verify(newToken, after, "other-audience")).hasMessageContaining("aud");
+    }
+
+    @Inject
+    @io.micronaut.http.client.annotation.Client("/")
+    io.micronaut.http.client.HttpClient client;
+
+    @Test
+    void adminRotationEndpointRotatesAndNeverShowsPrivateKeys() {
+        String before = issuer.ring().active("RS256").orElseThrow().kid();
+        String next = issuer.ring().next("RS256").orElseThrow().kid();
+        String body = client.toBlocking().retrieve(io.micronaut.http.HttpRequest.POST("/v1/issuer/rotate?alg=RS256", "")
+                .bearerAuth("accord-dev-admin-token"));
+        assertThat(issuer.ring().active("RS256").orElseThrow().kid()).isEqualTo(next).isNotEqualTo(before);
+        assertThat(body).contains(before).contains("retired").doesNotContain("privateKey").doesNotContain("\"d\"");
+        assertThatThrownBy(() -> client.toBlocking().retrieve(io.micronaut.http.HttpRequest.POST("/v1/issuer/rotate?alg=HS256", "")
+                .bearerAuth("accord-dev-admin-token"))).hasMessageContaining("HS256");
     }
 
     @Test
