@@ -3,11 +3,14 @@ package dev.accord.spiffe.testing;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
@@ -37,6 +40,23 @@ public record JwtAuthority(String kid, KeyPair keyPair, JWSAlgorithm algorithm) 
         return new JwtAuthority(kid, TestCa.Keys.rsa(2048), JWSAlgorithm.RS256);
     }
 
+    /** An authority for any RS, PS or ES algorithm, with a fresh key of the matching type and curve. */
+    public static JwtAuthority of(String kid, JWSAlgorithm algorithm) {
+        KeyPair kp;
+        if (JWSAlgorithm.ES256.equals(algorithm)) {
+            kp = TestCa.Keys.ec("secp256r1");
+        } else if (JWSAlgorithm.ES384.equals(algorithm)) {
+            kp = TestCa.Keys.ec("secp384r1");
+        } else if (JWSAlgorithm.ES512.equals(algorithm)) {
+            kp = TestCa.Keys.ec("secp521r1");
+        } else if (JWSAlgorithm.Family.RSA.contains(algorithm)) {
+            kp = TestCa.Keys.rsa(2048);
+        } else {
+            throw new IllegalArgumentException("unsupported test algorithm " + algorithm);
+        }
+        return new JwtAuthority(kid, kp, algorithm);
+    }
+
     public PublicKey publicKey() {
         return keyPair.getPublic();
     }
@@ -52,6 +72,21 @@ public record JwtAuthority(String kid, KeyPair keyPair, JWSAlgorithm algorithm) 
     /** Signs a token built from the default header, modified by {@code header}, and the given claims. */
     public String sign(UnaryOperator<JWSHeader.Builder> header, JWTClaimsSet claims) {
         return sign(header.apply(new JWSHeader.Builder(algorithm).keyID(kid).type(JOSEObjectType.JWT)).build(), claims);
+    }
+
+    /**
+     * Signs arbitrary header and payload JSON (which Nimbus's builders would refuse or normalise) with this
+     * authority's algorithm and key, and returns the compact serialisation.
+     */
+    public String signRaw(String headerJson, String payloadJson) {
+        String input = Base64URL.encode(headerJson) + "." + Base64URL.encode(payloadJson);
+        try {
+            JWSSigner signer = keyPair.getPrivate() instanceof ECPrivateKey ec
+                    ? new ECDSASigner(ec) : new RSASSASigner(keyPair.getPrivate());
+            return input + "." + signer.sign(new JWSHeader(algorithm), input.getBytes(StandardCharsets.US_ASCII));
+        } catch (Exception e) {
+            throw new IllegalStateException("test token signing failed", e);
+        }
     }
 
     /** Signs the given header and claims with this authority's key. */
