@@ -109,6 +109,19 @@ class JwtSvidVerifierTest {
     }
 
     @Test
+    void jw01_nonCanonicalBase64urlIsRejected() {
+        String token = valid();
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        // An ES256 signature is 64 bytes: its 86th character carries 4 unused bits. Setting one decodes to the
+        // same bytes, so only a canonical-encoding check tells the two spellings apart.
+        char last = token.charAt(token.length() - 1);
+        char other = alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        assertRejected(token.substring(0, token.length() - 1) + other, Reason.MALFORMED_TOKEN);
+        assertRejected(token + "=", Reason.MALFORMED_TOKEN);
+        assertRejected(" " + token, Reason.MALFORMED_TOKEN);
+    }
+
+    @Test
     void jw01_unsecuredTokenIsRejected() {
         String none = b64("{\"alg\":\"none\",\"kid\":\"k-es\",\"typ\":\"JWT\"}") + "." + b64(payload()) + ".";
         assertRejected(none, Reason.UNSUPPORTED_ALGORITHM);
