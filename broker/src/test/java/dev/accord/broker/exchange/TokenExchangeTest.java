@@ -64,6 +64,9 @@ class TokenExchangeTest implements TestPropertyProvider {
     static final JwtAuthority A = JwtAuthority.es256("a-key-1");
     static final JwtAuthority FOREIGN = JwtAuthority.es256("a-key-1");
     static final TrustDomain TD_A = new TrustDomain("a.org");
+    static final dev.accord.spiffe.testing.TestCa CA_A = dev.accord.spiffe.testing.TestCa.create("a.org");
+    static final dev.accord.spiffe.testing.TestCa CA_OTHER = dev.accord.spiffe.testing.TestCa.create("a.org");
+    static final String MTLS_ROLE = "arn:aws:iam::123456789012:role/mtls-only";
     static final String ROLE = "arn:aws:iam::123456789012:role/payments";
     static final String DPOP_ROLE = "arn:aws:iam::123456789012:role/dpop-only";
 
@@ -92,7 +95,8 @@ class TokenExchangeTest implements TestPropertyProvider {
         @Override
         public Lookup lookup(TrustDomain td) {
             return switch (td.name()) {
-                case "a.org" -> new Lookup.Held(SpiffeBundle.of(TD_A, List.of(), Map.of(A.kid(), A.publicKey())));
+                case "a.org" -> new Lookup.Held(SpiffeBundle.of(TD_A, List.of(CA_A.certificate()),
+                        Map.of(A.kid(), A.publicKey())));
                 case "pending.org" -> new Lookup.NoBundle();
                 default -> new Lookup.NotMember();
             };
@@ -105,6 +109,8 @@ class TokenExchangeTest implements TestPropertyProvider {
                 "target", Map.of("cloud", "aws", "roleArn", ROLE)), "test", "127.0.0.1");
         mappings.create(Map.of("name", "dpop", "match", Map.of("kind", "prefix", "pattern", "spiffe://a.org/payments"),
                 "target", Map.of("cloud", "aws", "roleArn", DPOP_ROLE), "proofOfPossession", "dpop"), "test", "127.0.0.1");
+        mappings.create(Map.of("name", "mtls", "match", Map.of("kind", "prefix", "pattern", "spiffe://a.org/payments"),
+                "target", Map.of("cloud", "aws", "roleArn", MTLS_ROLE), "proofOfPossession", "mtls"), "test", "127.0.0.1");
         mappings.create(Map.of("name", "tie-1", "match", Map.of("kind", "glob", "pattern", "spiffe://a.org/tie/*/x"),
                 "target", Map.of("cloud", "aws", "roleArn", "arn:aws:iam::123456789012:role/tie")), "test", "127.0.0.1");
     }
@@ -215,6 +221,30 @@ class TokenExchangeTest implements TestPropertyProvider {
                 .bearerAuth("accord-dev-admin-token"), Map.class);
         assertThat(denied.toString()).contains("unsupported_grant_type").contains("not a member").contains("BAD_SIGNATURE")
                 .contains("no mapping allows spiffe://a.org/web");
+    }
+
+    @Inject
+    TokenExchangeService service;
+
+    /** mTLS proof of possession, at the service level (the TLS layer hands the verified client chain over). */
+    @Test
+    void mtlsProofOfPossessionRequiresTheSameSpiffeId() {
+        String token = svid(A, "spiffe://a.org/payments/api", "https://broker.test", Duration.ofMinutes(5));
+        URI uri = URI.create("https://broker.test/v1/token");
+        java.util.function.Function<List<java.security.cert.X509Certificate>, TokenExchangeService.Request> req =
+                chain -> new TokenExchangeService.Request(form(token, MTLS_ROLE), "127.0.0.1", chain, null, uri);
+
+        TokenExchangeService.Result ok = service.exchange(req.apply(CA_A.issueSvid("spiffe://a.org/payments/api").chain()));
+        assertThat(ok.mapping().name()).isEqualTo("mtls");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.exchange(req.apply(List.of())))
+                .isInstanceOf(ExchangeError.Rejected.class).hasMessageContaining("requires proof of possession");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.exchange(
+                        req.apply(CA_A.issueSvid("spiffe://a.org/payments/other").chain())))
+                .isInstanceOf(ExchangeError.Rejected.class).hasMessageContaining("does not match");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.exchange(
+                        req.apply(CA_OTHER.issueSvid("spiffe://a.org/payments/api").chain())))
+                .isInstanceOf(ExchangeError.Rejected.class).hasMessageContaining("not a valid X509-SVID");
     }
 
     @Test
