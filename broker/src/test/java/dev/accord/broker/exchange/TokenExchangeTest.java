@@ -56,7 +56,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * broker holds: success (bearer and DPoP-bound) verified independently, and each rejection with its RFC 8693 error.
  */
 @MicronautTest(transactional = false)
-@org.junit.jupiter.api.Disabled("enabled when JwtSvidVerifier lands (federation-protocol svid work in progress)")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Property(name = "spec.name", value = "TokenExchangeTest")
 class TokenExchangeTest implements TestPropertyProvider {
