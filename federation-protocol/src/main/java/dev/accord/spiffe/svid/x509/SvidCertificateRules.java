@@ -5,11 +5,17 @@ import dev.accord.spiffe.Reason;
 import dev.accord.spiffe.SvidException;
 import dev.accord.spiffe.spiffeid.SpiffeId;
 
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
+
+import java.io.IOException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -109,6 +115,34 @@ final class SvidCertificateRules {
         }
         if (now.plus(skew).isBefore(cert.getNotBefore().toInstant())) {
             throw new SvidException(Reason.NOT_YET_VALID, role + " certificate is not yet valid");
+        }
+    }
+
+    /**
+     * Checks that {@code cert} is strict DER (RFC 5280 §4.1) with an octet-aligned signature, so that one
+     * certificate has exactly one encoding. The JDK's parser accepts, for example, a signature BIT STRING
+     * that declares unused bits, which lets a peer alter a signed certificate's bytes without breaking it.
+     *
+     * @throws SvidException MALFORMED_CERTIFICATE
+     */
+    static void checkEncoding(X509Certificate cert, String role) {
+        byte[] der;
+        org.bouncycastle.asn1.x509.Certificate parsed;
+        try {
+            der = cert.getEncoded();
+            parsed = org.bouncycastle.asn1.x509.Certificate.getInstance(ASN1Primitive.fromByteArray(der));
+        } catch (CertificateEncodingException | IOException | RuntimeException e) {
+            throw new SvidException(Reason.MALFORMED_CERTIFICATE, role + " certificate is not valid DER", e);
+        }
+        boolean strict;
+        try {
+            strict = Arrays.equals(der, parsed.getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            strict = false;
+        }
+        if (!strict || parsed.getSignature().getPadBits() != 0) {
+            throw new SvidException(Reason.MALFORMED_CERTIFICATE,
+                    role + " certificate is not in canonical DER (RFC 5280 §4.1)");
         }
     }
 

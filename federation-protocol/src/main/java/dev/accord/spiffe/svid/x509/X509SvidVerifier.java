@@ -109,10 +109,12 @@ public final class X509SvidVerifier {
                     "certificate chain has " + chain.size() + " certificates; at most " + MAX_CHAIN_LENGTH
                             + " are accepted");
         }
-        for (X509Certificate c : chain) {
+        for (int i = 0; i < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
             if (c == null) {
                 throw new SvidException(Reason.MALFORMED_CERTIFICATE, "certificate chain contains a null entry");
             }
+            SvidCertificateRules.checkEncoding(c, i == 0 ? "leaf" : "intermediate");
         }
         return List.copyOf(chain);
     }

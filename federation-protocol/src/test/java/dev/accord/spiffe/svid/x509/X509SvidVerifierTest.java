@@ -188,6 +188,17 @@ class X509SvidVerifierTest {
     }
 
     @Test
+    void xs06_bundleWithOldAndNewRootOfTheSameNameVerifiesLeavesOfBoth() {
+        // Root rotation with overlap: both roots are held under one name; each leaf chains to its own.
+        TestCa next = TestCa.create(TD, NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(60)));
+        X509Bundle both = new X509Bundle(new TrustDomain(TD), List.of(root.certificate(), next.certificate()));
+        assertThat(verifier.verify(root.issueSvid(svid()).chain(), both).chain().getLast()).isEqualTo(root.certificate());
+        assertThat(verifier.verify(next.issueSvid(svid()).chain(), both).chain().getLast()).isEqualTo(next.certificate());
+        X509Bundle nextOnly = new X509Bundle(new TrustDomain(TD), List.of(next.certificate()));
+        assertRejected(root.issueSvid(svid()).chain(), nextOnly, Reason.CHAIN_INVALID);
+    }
+
+    @Test
     void xs06_chainToAnotherTrustDomainRootIsRejected() {
         TestCa other = TestCa.create("other.org");
         // other.org's CA signs an SVID claiming example.org: its root is held, but not for example.org.
@@ -315,6 +326,22 @@ class X509SvidVerifierTest {
             longChain.add(leaf);
         }
         assertRejected(longChain, bundle, Reason.MALFORMED_CERTIFICATE);
+    }
+
+    @Test
+    void signatureBitStringWithUnusedBitsIsRejectedAsMalformed() throws Exception {
+        // Found by X509SvidVerifierFuzzTest: the JDK accepts a signature BIT STRING that declares unused bits,
+        // a second encoding of the same signed certificate.
+        X509Certificate leaf = root.issueSvid(svid()).leaf();
+        byte[] der = leaf.getEncoded();
+        int sigLen = leaf.getSignature().length;
+        int padIndex = der.length - sigLen - 1;
+        assertThat(der[padIndex - 2]).isEqualTo((byte) 0x03);
+        assertThat(der[padIndex]).isZero();
+        der[padIndex] = 1;
+        X509Certificate altered = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der));
+        assertRejected(List.of(altered), bundle, Reason.MALFORMED_CERTIFICATE);
     }
 
     @Test
