@@ -262,6 +262,18 @@ class X509SvidVerifierTest {
     }
 
     @Test
+    void xs08_chainThatAlsoCarriesTheRootIsAccepted() {
+        TestCa intermediate = root.intermediate(intermediateSpec());
+        X509SvidMaterial m = intermediate.issueSvid(svid());
+        List<X509Certificate> withRoot = List.of(m.leaf(), intermediate.certificate(), root.certificate());
+        assertThat(verifier.verify(withRoot, bundle).chain()).containsExactlyElementsOf(withRoot);
+        // A supplied root is not trusted for being supplied: only the bundle's authorities anchor the path.
+        TestCa stranger = TestCa.create(TD, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)));
+        X509SvidMaterial s = stranger.issueSvid(svid());
+        assertRejected(List.of(s.leaf(), stranger.certificate()), bundle, Reason.CHAIN_INVALID);
+    }
+
+    @Test
     void xs08_missingIntermediateIsRejected() {
         TestCa first = root.intermediate(intermediateSpec());
         TestCa second = first.intermediate(intermediateSpec());
