@@ -5,7 +5,6 @@ import dev.accord.spiffe.bundle.x509.X509Bundle;
 import dev.accord.spiffe.spiffeid.SpiffeId;
 import dev.accord.spiffe.svid.x509.X509Svid;
 import dev.accord.spiffe.svid.x509.X509SvidVerifier;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import java.util.stream.Collectors;
  * one (compared in constant time), or a TLS client certificate that is a valid X509-SVID of the admin trust
  * bundle with a SPIFFE ID on the admin list. The token itself is never stored or logged.
  */
-@Singleton
+@io.micronaut.context.annotation.Context
 public class AdminAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminAuthenticator.class);
