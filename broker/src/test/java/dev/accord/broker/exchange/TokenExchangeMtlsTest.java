@@ -2,7 +2,6 @@ package dev.accord.broker.exchange;
 
 import dev.accord.broker.mapping.MappingService;
 import dev.accord.broker.support.TestPostgres;
-import dev.accord.spiffe.testing.CertSpec;
 import dev.accord.spiffe.testing.TestCa;
 import dev.accord.spiffe.testing.X509SvidMaterial;
 import io.micronaut.context.ApplicationContext;
@@ -12,19 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,22 +37,10 @@ class TokenExchangeMtlsTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path dir = Files.createTempDirectory("mtls-pop");
-        Path ks = dir.resolve("server.p12");
-        X509SvidMaterial server = serverCa.issueSvid(CertSpec.server("localhost").ipAddresses("127.0.0.1"));
-        try (OutputStream o = Files.newOutputStream(ks)) {
-            server.keyStore("changeit".toCharArray()).store(o, "changeit".toCharArray());
-        }
         Map<String, Object> p = new HashMap<>(TestPostgres.freshDatabase("mtlspop"));
+        p.putAll(dev.accord.broker.support.TestTls.serverProperties(serverCa));
         p.put("spec.name", "TokenExchangeTest");   // reuses TokenExchangeTest.TestBundles (a.org with CA_A)
         p.put("accord.issuer.url", "https://broker.test");
-        p.put("micronaut.server.ssl.enabled", true);
-        p.put("micronaut.server.ssl.port", -1);
-        p.put("micronaut.server.ssl.build-self-signed", false);
-        p.put("micronaut.server.ssl.client-authentication", "want");
-        p.put("micronaut.server.ssl.key-store.path", "file:" + ks);
-        p.put("micronaut.server.ssl.key-store.password", "changeit");
-        p.put("micronaut.server.ssl.key-store.type", "PKCS12");
         ctx = ApplicationContext.run(p, "test");
         EmbeddedServer s = ctx.getBean(EmbeddedServer.class).start();
         base = URI.create("https://localhost:" + s.getPort());
@@ -77,23 +56,11 @@ class TokenExchangeMtlsTest {
     }
 
     private HttpResponse<String> exchange(X509SvidMaterial clientCert) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", serverCa.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = null;
-        if (clientCert != null) {
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(clientCert.keyStore("pw".toCharArray()), "pw".toCharArray());
-        }
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
         String svid = TokenExchangeTest.A.sign("spiffe://a.org/payments/api", List.of("https://broker.test"),
                 Duration.ofMinutes(5));
         String form = "grant_type=" + enc(TokenExchangeService.GRANT_TYPE) + "&subject_token=" + enc(svid)
                 + "&subject_token_type=" + enc(TokenExchangeService.JWT_TYPE) + "&resource=" + enc(TokenExchangeTest.MTLS_ROLE);
-        return HttpClient.newBuilder().sslContext(ssl).build().send(HttpRequest.newBuilder(base.resolve("/v1/token"))
+        return dev.accord.broker.support.TestTls.client(serverCa, clientCert).send(HttpRequest.newBuilder(base.resolve("/v1/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }

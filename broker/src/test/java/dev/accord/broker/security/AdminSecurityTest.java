@@ -1,7 +1,6 @@
 package dev.accord.broker.security;
 
 import dev.accord.broker.support.TestPostgres;
-import dev.accord.spiffe.testing.CertSpec;
 import dev.accord.spiffe.testing.TestCa;
 import dev.accord.spiffe.testing.X509SvidMaterial;
 import io.micronaut.context.ApplicationContext;
@@ -13,17 +12,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +37,6 @@ class AdminSecurityTest {
     private final TestCa ca = TestCa.create("admin.org");
     private final X509SvidMaterial admin = ca.issueSvid("spiffe://admin.org/ops/alice");
     private final X509SvidMaterial stranger = ca.issueSvid("spiffe://admin.org/ops/mallory");
-    private final X509SvidMaterial serverCert = ca.issueSvid(CertSpec.server("localhost").ipAddresses("127.0.0.1"));
     private ApplicationContext ctx;
     private EmbeddedServer server;
     private URI base;
@@ -51,21 +44,11 @@ class AdminSecurityTest {
     @BeforeAll
     void start() throws Exception {
         Path dir = Files.createTempDirectory("admin-tls");
-        Path ks = dir.resolve("server.p12");
-        try (OutputStream o = Files.newOutputStream(ks)) {
-            serverCert.keyStore("changeit".toCharArray()).store(o, "changeit".toCharArray());
-        }
         Path bundle = dir.resolve("admin-bundle.pem");
         Files.write(bundle, dev.accord.spiffe.bundle.x509.X509Bundle.of(new dev.accord.spiffe.spiffeid.TrustDomain("admin.org"),
                 List.of(ca.certificate())).marshal());
         Map<String, Object> p = new HashMap<>(TestPostgres.freshDatabase("security"));
-        p.put("micronaut.server.ssl.enabled", true);
-        p.put("micronaut.server.ssl.port", -1);
-        p.put("micronaut.server.ssl.build-self-signed", false);
-        p.put("micronaut.server.ssl.client-authentication", "want");
-        p.put("micronaut.server.ssl.key-store.path", "file:" + ks);
-        p.put("micronaut.server.ssl.key-store.password", "changeit");
-        p.put("micronaut.server.ssl.key-store.type", "PKCS12");
+        p.putAll(dev.accord.broker.support.TestTls.serverProperties(ca));
         p.put("accord.admin.token", TOKEN);
         p.put("accord.admin.spiffe-ids", List.of("spiffe://admin.org/ops/alice"));
         p.put("accord.admin.trust-bundle", bundle.toString());
@@ -74,36 +57,13 @@ class AdminSecurityTest {
         base = URI.create("https://localhost:" + server.getPort());
     }
 
-    private Path trustStore(Path dir) throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("admin-ca", ca.certificate());
-        Path f = dir.resolve("trust.p12");
-        try (OutputStream o = Files.newOutputStream(f)) {
-            ts.store(o, "changeit".toCharArray());
-        }
-        return f;
-    }
-
     @AfterAll
     void stop() {
         ctx.close();
     }
 
-    private HttpClient client(X509SvidMaterial clientCert) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        KeyManagerFactory kmf = null;
-        if (clientCert != null) {
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(clientCert.keyStore("pw".toCharArray()), "pw".toCharArray());
-        }
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
+    private HttpClient client(X509SvidMaterial clientCert) {
+        return dev.accord.broker.support.TestTls.client(ca, clientCert);
     }
 
     private HttpResponse<String> send(HttpClient c, String method, String path, String bearer) throws Exception {
