@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Guards the admin API. Public: the SPIFFE bundle endpoints (FED §5: no client authentication), OIDC discovery
- * and JWKS, the token exchange (authenticated by the JWT-SVID), health, metrics and the OpenAPI document.
+ * and JWKS, the token exchange (authenticated by the JWT-SVID), the node feed (authenticated by the node's own
+ * token), health, metrics and the OpenAPI document.
  * Everything else under {@code /v1} requires an admin: 401 without a valid credential, 403 for an authenticated
  * identity that is not an admin, both as problem+json.
  */
@@ -38,6 +39,10 @@ public class AdminSecurityFilter {
         }
         if (path.equals("/v1/token")) {
             return method == HttpMethod.POST;
+        }
+        // The node feed authenticates nodes with their own feed token (NodeFeedController).
+        if (read && path.startsWith("/v1/nodes/") && path.endsWith("/config") && path.split("/").length == 5) {
+            return true;
         }
         return read && (path.startsWith("/v1/bundles/") || path.startsWith("/v1/federation/"));
     }
