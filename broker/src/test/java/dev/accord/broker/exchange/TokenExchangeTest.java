@@ -88,7 +88,7 @@ class TokenExchangeTest implements TestPropertyProvider {
 
     /** The broker holds a.org's bundle; pending.org is registered but has none; others are unknown. */
     @Singleton
-    @Replaces(NoMemberBundles.class)
+    @Replaces(MemberBundles.class)
     @Requires(property = "spec.name", value = "TokenExchangeTest")
     static class TestBundles implements MemberBundles {
         @Override

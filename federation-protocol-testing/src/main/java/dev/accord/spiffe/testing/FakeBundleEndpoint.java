@@ -37,6 +37,8 @@ public final class FakeBundleEndpoint implements AutoCloseable {
 
     private final HttpsServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile X509SvidMaterial identity;
     private volatile byte[] body = "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8);
     private volatile int status = 200;
@@ -62,6 +64,7 @@ public final class FakeBundleEndpoint implements AutoCloseable {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 try {
                     ((com.sun.net.httpserver.HttpsExchange) exchange).getSSLSession().getPeerCertificates();
@@ -89,6 +92,7 @@ public final class FakeBundleEndpoint implements AutoCloseable {
             } catch (IOException ignored) {
                 // the client went away (timeout tests)
             } finally {
+                inFlight.decrementAndGet();
                 exchange.close();
             }
         });
@@ -158,6 +162,11 @@ public final class FakeBundleEndpoint implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** The largest number of requests this server was answering at the same time. */
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
     }
 
     @Override
