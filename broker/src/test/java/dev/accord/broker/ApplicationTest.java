@@ -20,6 +20,13 @@ class ApplicationTest {
     HttpClient client;
 
     @Test
+    void openApiDocumentIsGeneratedFromTheCodeAndServed() {
+        String doc = client.toBlocking().retrieve("/openapi/accord-broker-v1.yml");
+        assertThat(doc).contains("openapi:").contains("/v1/trust-domains").contains("/v1/bundles/{trustDomain}")
+                .contains("/v1/token").contains("/v1/mappings").contains("/v1/audit");
+    }
+
+    @Test
     void healthReportsUp() {
         HttpResponse<Map> r = client.toBlocking().exchange(HttpRequest.GET("/health"), Map.class);
         assertThat(r.getStatus().getCode()).isEqualTo(200);

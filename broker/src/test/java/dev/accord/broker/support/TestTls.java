@@ -26,9 +26,13 @@ public final class TestTls {
      * asking clients for a certificate (trust in it is decided by the application).
      */
     public static Map<String, Object> serverProperties(TestCa ca) {
+        return serverProperties(ca, ca.issueSvid(CertSpec.server("localhost").ipAddresses("127.0.0.1")));
+    }
+
+    /** The same with a given server identity (e.g. the broker's own X509-SVID). */
+    public static Map<String, Object> serverProperties(TestCa ca, X509SvidMaterial server) {
         try {
             Path ks = Files.createTempDirectory("broker-tls").resolve("server.p12");
-            X509SvidMaterial server = ca.issueSvid(CertSpec.server("localhost").ipAddresses("127.0.0.1"));
             try (OutputStream o = Files.newOutputStream(ks)) {
                 server.keyStore("changeit".toCharArray()).store(o, "changeit".toCharArray());
             }

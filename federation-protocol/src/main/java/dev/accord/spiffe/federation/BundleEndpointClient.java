@@ -166,7 +166,8 @@ public final class BundleEndpointClient {
                 return new FederationException(Reason.TLS_FAILED, "TLS with the bundle endpoint failed: " + c.getMessage(), t);
             }
             if (c instanceof ConnectException) {
-                return new FederationException(Reason.CONNECT_FAILED, "cannot connect to the bundle endpoint: " + c.getMessage(), t);
+                return new FederationException(Reason.CONNECT_FAILED, "cannot connect to the bundle endpoint: "
+                        + (c.getMessage() == null ? "connection refused" : c.getMessage()), t);
             }
         }
         return new FederationException(Reason.CONNECT_FAILED, "bundle fetch failed: " + t, t);
