@@ -45,10 +45,39 @@ public class TokenExchangeController {
                 request.getRemoteAddress().getAddress().getHostAddress(), chain,
                 request.getHeaders().get("DPoP"), uri));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", r.token().token());
-        body.put("issued_token_type", TokenExchangeService.JWT_TYPE);
-        body.put("token_type", r.tokenType());
-        body.put("expires_in", Math.max(0, Duration.between(Instant.now(), r.token().expiresAt()).toSeconds()));
+        if (r.cloud().isEmpty()) {
+            body.put("access_token", r.token().token());
+            body.put("issued_token_type", TokenExchangeService.JWT_TYPE);
+            body.put("token_type", r.tokenType());
+            body.put("expires_in", Math.max(0, Duration.between(Instant.now(), r.token().expiresAt()).toSeconds()));
+        } else {
+            dev.accord.cloud.CloudCredential c = r.cloud().get();
+            body.put("expires_in", Math.max(0, Duration.between(Instant.now(), c.expiresAt()).toSeconds()));
+            switch (c) {
+                case dev.accord.cloud.CloudCredential.Aws a -> {
+                    // RFC 8693 §2.2.1 needs an access_token: the session token; the full triple is in "aws".
+                    body.put("access_token", a.sessionToken());
+                    body.put("issued_token_type", "urn:accord:params:oauth:token-type:aws-credentials");
+                    body.put("token_type", "N_A");
+                    Map<String, Object> aws = new LinkedHashMap<>();
+                    aws.put("accessKeyId", a.accessKeyId());
+                    aws.put("secretAccessKey", a.secretAccessKey());
+                    aws.put("sessionToken", a.sessionToken());
+                    aws.put("expiration", a.expiresAt().toString());
+                    aws.put("assumedRoleArn", a.assumedRoleArn());
+                    body.put("aws", aws);
+                }
+                case dev.accord.cloud.CloudCredential.AccessToken t -> {
+                    body.put("access_token", t.token());
+                    body.put("issued_token_type", TokenExchangeService.ACCESS_TOKEN_TYPE);
+                    body.put("token_type", "Bearer");
+                }
+            }
+            body.put("cloud", r.mapping().target().cloud());
+            if (c.requestId() != null) {
+                body.put("cloud_request_id", c.requestId());
+            }
+        }
         body.put("mapping", r.mapping().name());
         return noStore(HttpResponse.ok(JSONObjectUtils.toJSONString(body)));
     }
@@ -72,7 +101,12 @@ public class TokenExchangeController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.error().code());
         body.put("error_description", e.error().description());
-        return noStore(HttpResponse.<String>status(HttpStatus.BAD_REQUEST).body(JSONObjectUtils.toJSONString(body)));
+        HttpStatus status = switch (e.error().code()) {
+            case "temporarily_unavailable" -> HttpStatus.SERVICE_UNAVAILABLE;
+            case "server_error" -> HttpStatus.BAD_GATEWAY;
+            default -> HttpStatus.BAD_REQUEST;
+        };
+        return noStore(HttpResponse.<String>status(status).body(JSONObjectUtils.toJSONString(body)));
     }
 
     private static MutableHttpResponse<String> noStore(MutableHttpResponse<String> r) {

@@ -37,6 +37,8 @@ public class TokenExchangeService {
 
     public static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
     public static final String JWT_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+    /** Requested to get the cloud's own credentials (AWS triple, GCP access token) instead of the broker token. */
+    public static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 
     private final IssuerService issuer;
     private final MappingService mappings;
@@ -46,9 +48,11 @@ public class TokenExchangeService {
     private final JwtSvidVerifier jwtVerifier;
     private final X509SvidVerifier x509Verifier;
     private final DpopVerifier dpop;
+    private final CloudCredentials clouds;
 
     TokenExchangeService(IssuerService issuer, MappingService mappings, MemberBundles bundles, AuditLog audit,
-                         ExchangeConfig config, DpopVerifier.ReplayGuard replay) {
+                         ExchangeConfig config, DpopVerifier.ReplayGuard replay, CloudCredentials clouds) {
+        this.clouds = clouds;
         this.issuer = issuer;
         this.mappings = mappings;
         this.bundles = bundles;
@@ -73,8 +77,9 @@ public class TokenExchangeService {
                           URI uri) {
     }
 
-    /** A successful exchange (RFC 8693 §2.2.1). */
-    public record Result(TokenIssuer.IssuedToken token, String tokenType, Mapping mapping, SpiffeId subject) {
+    /** A successful exchange (RFC 8693 §2.2.1); {@code cloud} is set when cloud credentials were requested. */
+    public record Result(TokenIssuer.IssuedToken token, String tokenType, Mapping mapping, SpiffeId subject,
+                         java.util.Optional<dev.accord.cloud.CloudCredential> cloud) {
     }
 
     public String audience() {
@@ -95,6 +100,11 @@ public class TokenExchangeService {
             detail.put("kid", result.token().kid());
             detail.put("exp", result.token().expiresAt().toString());
             detail.put("tokenType", result.tokenType());
+            result.cloud().ifPresent(c -> {
+                detail.put("cloud", result.mapping().target().cloud());
+                detail.put("cloudRequestId", c.requestId());
+                detail.put("cloudExpiresAt", String.valueOf(c.expiresAt()));
+            });
             audit.append(AuditLog.exchange(true, null, result.subject().toString(), result.mapping().id().toString(),
                     target, r.caller(), detail));
             return result;
@@ -118,8 +128,9 @@ public class TokenExchangeService {
             throw new ExchangeError.Rejected("invalid_request", "subject_token_type must be " + JWT_TYPE + " (a JWT-SVID)");
         }
         String requested = f.get("requested_token_type");
-        if (requested != null && !requested.equals(JWT_TYPE)) {
-            throw new ExchangeError.Rejected("invalid_request", "requested_token_type " + requested + " is not supported");
+        if (requested != null && !requested.equals(JWT_TYPE) && !requested.equals(ACCESS_TOKEN_TYPE)) {
+            throw new ExchangeError.Rejected("invalid_request", "requested_token_type must be " + JWT_TYPE
+                    + " (a broker token for the cloud) or " + ACCESS_TOKEN_TYPE + " (the cloud's own credentials)");
         }
         if (target == null || target.isBlank()) {
             throw new ExchangeError.Rejected("invalid_request", "resource (or audience) must name the cloud target");
@@ -149,13 +160,32 @@ public class TokenExchangeService {
             extra.put("cnf", Map.of("jkt", jkt));
             tokenType = "DPoP";
         }
+        if (t instanceof CloudTarget.Aws aws) {
+            // AWS takes session tags from the web identity token, not from AssumeRoleWithWebIdentity parameters.
+            extra.putAll(dev.accord.cloud.aws.AwsTrustRenderer.sessionTagsClaim(aws.sessionTags()));
+        }
         String alg = t instanceof CloudTarget.Azure ? "RS256" : "ES256";
+        TokenIssuer.IssuedToken issued;
         try {
-            TokenIssuer.IssuedToken issued = issuer.tokenIssuer().issue(alg, svid.id(), t.audience(), svid.expiry(),
-                    TokenIssuer.MAX_LIFETIME, extra);
-            return new Result(issued, tokenType, m, svid.id());
+            issued = issuer.tokenIssuer().issue(alg, svid.id(), t.audience(), svid.expiry(), TokenIssuer.MAX_LIFETIME, extra);
         } catch (IllegalStateException e) {
             throw reject("invalid_grant", e.getMessage(), svid, m);
+        }
+        if (!ACCESS_TOKEN_TYPE.equals(requested)) {
+            return new Result(issued, tokenType, m, svid.id(), java.util.Optional.empty());
+        }
+        try {
+            return new Result(issued, tokenType, m, svid.id(), java.util.Optional.of(clouds.exchange(t, svid.id(), issued.token())));
+        } catch (dev.accord.cloud.ExchangeException e) {
+            String code = switch (e.reason()) {
+                case CLAIM_REJECTED, ACCESS_DENIED -> "invalid_target";
+                case THROTTLED, UNAVAILABLE, ISSUER_UNREACHABLE -> "temporarily_unavailable";
+                default -> "server_error";
+            };
+            throw reject(code, t.cloud() + " refused the exchange (" + e.reason() + (e.requestId() == null ? ""
+                    : ", request " + e.requestId()) + "): " + e.getMessage(), svid, m);
+        } catch (UnsupportedOperationException e) {
+            throw reject("invalid_request", e.getMessage(), svid, m);
         }
     }
 

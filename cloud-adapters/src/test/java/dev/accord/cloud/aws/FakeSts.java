@@ -29,22 +29,36 @@ import java.util.regex.Pattern;
  * client ID list, expiry), then the role trust policy's StringEquals/StringLike conditions on {@code <key>:aud} and
  * {@code <key>:sub}. Failures can be scripted (throttling, malformed body).
  */
-final class FakeSts implements AutoCloseable {
+public final class FakeSts implements AutoCloseable {
 
     private static final Pattern SESSION = Pattern.compile("[\\w+=,.@-]{2,64}");
 
     private final HttpServer server;
-    private final String roleArn;
-    private final String providerKey;
-    private final Map<String, Object> condition;
-    private final OidcTokenValidator validator;
+    private volatile String roleArn;
+    private volatile String providerKey;
+    private volatile Map<String, Object> condition;
+    private volatile OidcTokenValidator validator;
     private final Deque<String> scripted = new ArrayDeque<>();
     volatile Map<String, String> lastForm = Map.of();
-    volatile JWTClaimsSet lastClaims;
+    public volatile JWTClaimsSet lastClaims;
 
-    @SuppressWarnings("unchecked")
-    FakeSts(AwsTrustRenderer.OidcProvider provider, String roleArn, String trustPolicy, OidcTokenValidator validator)
+    /** Starts the server; {@link #configure} must be called before it answers. */
+    public FakeSts() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public FakeSts(AwsTrustRenderer.OidcProvider provider, String roleArn, String trustPolicy, OidcTokenValidator validator)
             throws Exception {
+        this();
+        configure(provider, roleArn, trustPolicy, validator);
+    }
+
+    /** Installs the IAM side: the OIDC provider, the role and its trust policy (as rendered). */
+    @SuppressWarnings("unchecked")
+    public void configure(AwsTrustRenderer.OidcProvider provider, String roleArn, String trustPolicy,
+                          OidcTokenValidator validator) throws Exception {
         this.roleArn = roleArn;
         this.providerKey = AwsTrustRenderer.providerKey(provider.url());
         Map<String, Object> policy = JSONObjectUtils.parse(trustPolicy);
@@ -54,17 +68,14 @@ final class FakeSts implements AutoCloseable {
         }
         this.condition = (Map<String, Object>) statement.get("Condition");
         this.validator = validator;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** The next request answers with this error code (Throttling, …) or "malformed". */
-    void script(String next) {
+    public void script(String next) {
         scripted.add(next);
     }
 
