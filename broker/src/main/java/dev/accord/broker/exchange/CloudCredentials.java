@@ -17,15 +17,20 @@ import java.time.Duration;
 
 /**
  * CloudCredentials completes a cloud's own workload identity federation with a broker-signed token: AWS STS
- * AssumeRoleWithWebIdentity or GCP STS + IAM Credentials (cloud-adapters). Azure credentials are not wired yet.
+ * AssumeRoleWithWebIdentity, GCP STS + IAM Credentials, or Entra ID client credentials with the token as client
+ * assertion (cloud-adapters).
  */
 @Singleton
 public class CloudCredentials {
 
     private final AwsExchange aws;
     private final GcpExchange gcp;
+    private final dev.accord.cloud.azure.AzureExchange azure;
 
-    CloudCredentials(CloudsConfig config, @Nullable HttpTransportFactory gcpTransport) {
+    CloudCredentials(CloudsConfig config, @Nullable HttpTransportFactory gcpTransport,
+                     @Nullable com.azure.core.http.HttpClient azureHttp) {
+        this.azure = new dev.accord.cloud.azure.AzureExchange(new dev.accord.cloud.azure.AzureExchangeConfig(
+                config.azureAuthorityHost()), azureHttp);
         this.aws = new AwsExchange(new AwsExchangeConfig(config.awsStsEndpoint() == null ? null
                 : URI.create(config.awsStsEndpoint()), config.awsRegion(), 3, Duration.ofMillis(200)));
         this.gcp = new GcpExchange(new GcpExchangeConfig(config.gcpStsUrl(), config.gcpIamCredentialsUrl(), 3,
@@ -36,14 +41,12 @@ public class CloudCredentials {
      * Exchanges {@code brokerToken} at {@code target}'s cloud.
      *
      * @throws dev.accord.cloud.ExchangeException as classified by the adapter
-     * @throws UnsupportedOperationException for clouds not wired yet
      */
     public CloudCredential exchange(CloudTarget target, SpiffeId subject, String brokerToken) {
         return switch (target) {
             case CloudTarget.Aws a -> aws.exchange(brokerToken, subject.toString(), a.roleArn(), a.sessionDuration());
             case CloudTarget.Gcp g -> gcp.exchange(brokerToken, g.providerResource(), g.serviceAccountEmail(), g.scopes());
-            case CloudTarget.Azure z -> throw new UnsupportedOperationException(
-                    "Azure credentials are not wired yet; request the broker token and use it as client_assertion");
+            case CloudTarget.Azure z -> azure.exchange(brokerToken, z.tenantId(), z.clientId(), z.scope());
         };
     }
 

@@ -12,12 +12,14 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param awsRegion STS region
  * @param gcpStsUrl Google STS token URL
  * @param gcpIamCredentialsUrl IAM Credentials API base URL
+ * @param azureAuthorityHost Entra ID authority host
  */
 @ConfigurationProperties(CloudsConfig.PREFIX)
 public record CloudsConfig(@Nullable String awsStsEndpoint,
                            @Bindable(defaultValue = "us-east-1") String awsRegion,
                            @Nullable String gcpStsUrl,
-                           @Nullable String gcpIamCredentialsUrl) {
+                           @Nullable String gcpIamCredentialsUrl,
+                           @Nullable String azureAuthorityHost) {
 
     public static final String PREFIX = "accord.clouds";
 }

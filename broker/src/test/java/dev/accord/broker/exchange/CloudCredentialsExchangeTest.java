@@ -46,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * policy the broker rendered at GET /v1/mappings/{id}/trust-setup. So rendered trust and issued tokens must agree.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
 class CloudCredentialsExchangeTest {
 
     static final String ROLE = "arn:aws:iam::123456789012:role/payments";
@@ -54,12 +55,26 @@ class CloudCredentialsExchangeTest {
     private final TestCa brokerCa = TestCa.create("broker.test");
     private final HttpClient http = TestTls.client(brokerCa, null);
     private FakeSts sts;
+    static dev.accord.cloud.azure.FakeEntra entra;
+    static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    static final String APP = "11111111-2222-3333-4444-555555555555";
+
+    /** Routes the broker's Entra ID calls to the local fake. */
+    @io.micronaut.context.annotation.Factory
+    @io.micronaut.context.annotation.Requires(property = "spec.name", value = "CloudCredentialsExchangeTest")
+    static class EntraTransport {
+        @jakarta.inject.Singleton
+        com.azure.core.http.HttpClient azureHttp() throws Exception {
+            return entra.client();
+        }
+    }
     private ApplicationContext ctx;
     private String base;
 
     @BeforeAll
     void start() throws Exception {
         sts = new FakeSts();
+        entra = new dev.accord.cloud.azure.FakeEntra(TENANT, APP);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -71,6 +86,7 @@ class CloudCredentialsExchangeTest {
         p.put("accord.issuer.url", base);
         p.put("accord.sync.enabled", false);
         p.put("accord.clouds.aws-sts-endpoint", sts.endpoint().toString());
+        p.put("spec.name", "CloudCredentialsExchangeTest");
         ctx = ApplicationContext.run(p, "test");
         ctx.getBean(EmbeddedServer.class).start();
         ctx.getBean(TrustDomainRepository.class).save(new TrustDomainRow("a.org", "https://a.invalid/bundle", "https_web",
@@ -94,6 +110,7 @@ class CloudCredentialsExchangeTest {
     void stop() {
         ctx.close();
         sts.close();
+        entra.close();
     }
 
     private SSLContext trustBroker() throws Exception {
@@ -143,6 +160,28 @@ class CloudCredentialsExchangeTest {
         assertThat(sts.lastClaims.getJSONObjectClaim("https://aws.amazon.com/tags").toString()).contains("team");
         String audit = admin("GET", "/v1/audit?decision=allow", null).body();
         assertThat(audit).contains(requestId).doesNotContain((String) aws.get("secretAccessKey"));
+    }
+
+    @Test
+    void jwtSvidBecomesAnEntraAccessTokenThroughTheRenderedFederatedCredential() throws Exception {
+        HttpResponse<String> created = admin("POST", "/v1/mappings", JSONObjectUtils.toJSONString(Map.of("name", "graph",
+                "match", Map.of("kind", "exact", "pattern", "spiffe://a.org/reports"),
+                "target", Map.of("cloud", "azure", "tenantId", TENANT, "clientId", APP,
+                        "scope", "https://graph.microsoft.com/.default"))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = (String) JSONObjectUtils.parse(created.body()).get("id");
+        Map<String, Object> setup = JSONObjectUtils.parse(admin("GET", "/v1/mappings/" + id + "/trust-setup", null).body());
+        entra.configure(JSONObjectUtils.toJSONString((Map<String, Object>) setup.get("federatedIdentityCredential")),
+                new OidcTokenValidator(base, Set.of("api://AzureADTokenExchange"), trustBroker()));
+        String svid = MEMBER.sign("spiffe://a.org/reports", List.of(base), Duration.ofMinutes(5));
+        String form = "grant_type=" + enc(TokenExchangeService.GRANT_TYPE) + "&subject_token_type=" + enc(TokenExchangeService.JWT_TYPE)
+                + "&subject_token=" + enc(svid) + "&resource=" + enc("azure://" + TENANT + "/" + APP)
+                + "&requested_token_type=" + enc(TokenExchangeService.ACCESS_TOKEN_TYPE);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("eyJ0eXAi.entra-").contains("\"token_type\":\"Bearer\"");
     }
 
     @Test
