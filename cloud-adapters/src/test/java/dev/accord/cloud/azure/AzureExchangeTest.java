@@ -74,6 +74,14 @@ class AzureExchangeTest {
     }
 
     @Test
+    void keyRotatedBetweenIssueAndVerifyStillVerifies() throws Exception {
+        exchange.exchange(token("RS256", SUB, AzureTrustRenderer.AUDIENCE, Duration.ofMinutes(5)), TENANT, CLIENT, SCOPE);
+        issuer.rotateRs256(false);
+        assertThat(exchange.exchange(token("RS256", SUB, AzureTrustRenderer.AUDIENCE, Duration.ofMinutes(5)), TENANT, CLIENT, SCOPE)
+                .token()).startsWith("eyJ0eXAi.entra-");
+    }
+
+    @Test
     void throttlingIsRetriedByTheSdkAndMalformedResponsesAreReported() {
         entra.script("throttle");
         assertThat(exchange.exchange(token("RS256", SUB, AzureTrustRenderer.AUDIENCE, Duration.ofMinutes(5)), TENANT, CLIENT, SCOPE)

@@ -123,6 +123,16 @@ public final class TestIssuer implements AutoCloseable {
         }
     }
 
+    /** Publishes a new RS256 key and signs with it from now on. */
+    public void rotateRs256(boolean dropOld) throws Exception {
+        JWK old = rs256;
+        rs256 = new RSAKeyGenerator(2048).keyID("rs-" + UUID.randomUUID()).generate();
+        published.add(rs256.toPublicJWK());
+        if (dropOld) {
+            published.removeIf(k -> k.getKeyID().equals(old.getKeyID()));
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
