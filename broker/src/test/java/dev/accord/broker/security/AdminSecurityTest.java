@@ -109,6 +109,14 @@ class AdminSecurityTest {
     }
 
     @Test
+    void everyAdminRouteForbidsAnAuthenticatedNonAdmin() throws Exception {
+        HttpClient strangerClient = client(stranger);
+        for (String[] r : adminRoutes()) {
+            assertThat(send(strangerClient, r[0], r[1], null).statusCode()).as(r[0] + " " + r[1]).isEqualTo(403);
+        }
+    }
+
+    @Test
     void nonAdminSvidIsForbiddenAndAdminSvidAndTokenAreAllowed() throws Exception {
         HttpResponse<String> forbidden = send(client(stranger), "GET", "/v1/mappings", null);
         assertThat(forbidden.statusCode()).isEqualTo(403);
