@@ -59,7 +59,7 @@ public final class AzureExchange {
             reason = ExchangeException.Reason.CLAIM_REJECTED;      // no federated credential matches issuer/subject/audience
         } else if (l.contains("aadsts700024") || l.contains("expired")) {
             reason = ExchangeException.Reason.TOKEN_EXPIRED;
-        } else if (l.contains("aadsts50027") || l.contains("aadsts5002") || l.contains("invalid_client")) {
+        } else if (l.contains("aadsts50027") || l.contains("aadsts5002") || l.contains("aadsts700027") || l.contains("invalid_client")) {
             reason = ExchangeException.Reason.INVALID_TOKEN;
         } else if (l.contains("aadsts90033") || l.contains("429") || l.contains("throttl")) {
             reason = ExchangeException.Reason.THROTTLED;

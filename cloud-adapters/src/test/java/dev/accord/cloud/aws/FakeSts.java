@@ -37,6 +37,7 @@ public final class FakeSts implements AutoCloseable {
     private volatile String roleArn;
     private volatile String providerKey;
     private volatile Map<String, Object> condition;
+    private volatile boolean allowsTagSession;
     private volatile OidcTokenValidator validator;
     private final Deque<String> scripted = new ArrayDeque<>();
     volatile Map<String, String> lastForm = Map.of();
@@ -67,6 +68,8 @@ public final class FakeSts implements AutoCloseable {
             throw new IllegalArgumentException("trust policy names another provider");
         }
         this.condition = (Map<String, Object>) statement.get("Condition");
+        Object action = statement.get("Action");
+        this.allowsTagSession = action instanceof List<?> l ? l.contains("sts:TagSession") : "sts:TagSession".equals(action);
         this.validator = validator;
     }
 
@@ -129,7 +132,8 @@ public final class FakeSts implements AutoCloseable {
         lastClaims = claims;
         Map<String, String> ctx = Map.of(providerKey + ":aud", claims.getAudience().getFirst(),
                 providerKey + ":sub", claims.getSubject());
-        if (!conditionsHold(ctx)) {
+        // Session tags in the token need sts:TagSession in the trust policy ("Passing session tags in STS", IAM User Guide).
+        if (!conditionsHold(ctx) || (claims.getClaim("https://aws.amazon.com/tags") != null && !allowsTagSession)) {
             error(ex, 403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
             return;
         }

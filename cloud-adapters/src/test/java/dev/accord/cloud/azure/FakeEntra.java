@@ -126,6 +126,14 @@ public final class FakeEntra implements AutoCloseable {
             switch (r.code) {
                 case "EXPIRED" -> aadsts(ex, 400, "invalid_client", 700024, "Client assertion is not within its valid time range.");
                 case "AUDIENCE" -> aadsts(ex, 400, "invalid_client", 70021, "No matching federated identity record found for presented assertion audience.");
+                // A kid missing from the JWKS (retired key) or a bad signature is a signature failure, not an issuer mismatch.
+                case "INVALID_TOKEN" -> {
+                    if (r.getMessage().startsWith("no OpenID Connect provider")) {
+                        aadsts(ex, 400, "invalid_client", 700211, "No matching federated identity record found for presented assertion issuer.");
+                    } else {
+                        aadsts(ex, 401, "invalid_client", 700027, "Client assertion failed signature validation.");
+                    }
+                }
                 default -> aadsts(ex, 400, "invalid_client", 700211, "No matching federated identity record found for presented assertion issuer.");
             }
             return;
