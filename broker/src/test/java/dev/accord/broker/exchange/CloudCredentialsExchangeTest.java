@@ -56,6 +56,8 @@ class CloudCredentialsExchangeTest {
     private final HttpClient http = TestTls.client(brokerCa, null);
     private FakeSts sts;
     static dev.accord.cloud.azure.FakeEntra entra;
+    static dev.accord.cloud.gcp.FakeGoogle google;
+    static final String PROVIDER = "//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/accord/providers/broker";
     static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     static final String APP = "11111111-2222-3333-4444-555555555555";
 
@@ -67,6 +69,11 @@ class CloudCredentialsExchangeTest {
         com.azure.core.http.HttpClient azureHttp() throws Exception {
             return entra.client();
         }
+
+        @jakarta.inject.Singleton
+        com.google.auth.http.HttpTransportFactory googleTransport() {
+            return google.transport();
+        }
     }
     private ApplicationContext ctx;
     private String base;
@@ -75,6 +82,7 @@ class CloudCredentialsExchangeTest {
     void start() throws Exception {
         sts = new FakeSts();
         entra = new dev.accord.cloud.azure.FakeEntra(TENANT, APP);
+        google = new dev.accord.cloud.gcp.FakeGoogle();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -111,6 +119,7 @@ class CloudCredentialsExchangeTest {
         ctx.close();
         sts.close();
         entra.close();
+        google.close();
     }
 
     private SSLContext trustBroker() throws Exception {
@@ -182,6 +191,27 @@ class CloudCredentialsExchangeTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("eyJ0eXAi.entra-").contains("\"token_type\":\"Bearer\"");
+    }
+
+    @Test
+    void jwtSvidBecomesAGoogleAccessTokenThroughTheRenderedPoolProvider() throws Exception {
+        String sa = "reports@my-project.iam.gserviceaccount.com";
+        HttpResponse<String> created = admin("POST", "/v1/mappings", JSONObjectUtils.toJSONString(Map.of("name", "gcs",
+                "match", Map.of("kind", "prefix", "pattern", "spiffe://a.org/analytics"),
+                "target", Map.of("cloud", "gcp", "providerResource", PROVIDER, "serviceAccountEmail", sa))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = (String) JSONObjectUtils.parse(created.body()).get("id");
+        String setup = admin("GET", "/v1/mappings/" + id + "/trust-setup", null).body();
+        google.configure(setup, new OidcTokenValidator(base, Set.of(PROVIDER), trustBroker()));
+        String svid = MEMBER.sign("spiffe://a.org/analytics/job", List.of(base), Duration.ofMinutes(5));
+        String form = "grant_type=" + enc(TokenExchangeService.GRANT_TYPE) + "&subject_token_type=" + enc(TokenExchangeService.JWT_TYPE)
+                + "&subject_token=" + enc(svid) + "&resource=" + enc("//iam.googleapis.com/projects/-/serviceAccounts/" + sa)
+                + "&requested_token_type=" + enc(TokenExchangeService.ACCESS_TOKEN_TYPE);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("ya29.fake-").contains("\"cloud\":\"gcp\"");
     }
 
     @Test

@@ -30,21 +30,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * against the provider's issuer and allowed audiences, the rendered CEL attribute condition (the forms
  * {@link GcpTrustRenderer} produces), then the workloadIdentityUser binding of the service account.
  */
-final class FakeGoogle implements AutoCloseable {
+public final class FakeGoogle implements AutoCloseable {
 
     private final HttpsServer server;
     final TestCa ca = TestCa.create("google.test");
-    private final String providerResource;
-    private final String condition;
-    private final String serviceAccount;
-    private final String member;
-    private final OidcTokenValidator validator;
+    private volatile String providerResource;
+    private volatile String condition;
+    private volatile String serviceAccount;
+    private volatile String member;
+    private volatile OidcTokenValidator validator;
     private final Map<String, JWTClaimsSet> federated = new ConcurrentHashMap<>();
     private final Deque<String> scripted = new ArrayDeque<>();
     volatile Map<String, String> lastStsForm = Map.of();
 
+    public FakeGoogle(String renderedJson, OidcTokenValidator validator) throws Exception {
+        this();
+        configure(renderedJson, validator);
+    }
+
+    /** Installs the pool provider and service account binding (as rendered) and the issuer validation. */
     @SuppressWarnings("unchecked")
-    FakeGoogle(String renderedJson, OidcTokenValidator validator) throws Exception {
+    public void configure(String renderedJson, OidcTokenValidator validator) throws Exception {
         Map<String, Object> r = JSONObjectUtils.parse(renderedJson);
         Map<String, Object> p = (Map<String, Object>) r.get("workloadIdentityPoolProvider");
         this.providerResource = "//iam.googleapis.com/" + p.get("name");
@@ -53,6 +59,9 @@ final class FakeGoogle implements AutoCloseable {
         this.serviceAccount = (String) binding.get("serviceAccount");
         this.member = (String) binding.get("member");
         this.validator = validator;
+    }
+
+    public FakeGoogle() throws Exception {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(ca.issueSvid(CertSpec.server("sts.googleapis.com",
                 "iamcredentials.googleapis.com").ipAddresses("127.0.0.1")).serverSslContext()));
@@ -69,7 +78,7 @@ final class FakeGoogle implements AutoCloseable {
      * A google-http-client transport that sends requests for Google's hosts to this server (same path, TLS with
      * this server's certificate), so the SDK runs with its real, validated endpoint URLs.
      */
-    com.google.auth.http.HttpTransportFactory transport() {
+    public com.google.auth.http.HttpTransportFactory transport() {
         try {
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -85,7 +94,7 @@ final class FakeGoogle implements AutoCloseable {
         }
     }
 
-    void script(String next) {
+    public void script(String next) {
         scripted.add(next);
     }
 
