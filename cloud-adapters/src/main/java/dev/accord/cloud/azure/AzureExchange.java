@@ -61,7 +61,7 @@ public final class AzureExchange {
             reason = ExchangeException.Reason.TOKEN_EXPIRED;
         } else if (l.contains("aadsts50027") || l.contains("aadsts5002") || l.contains("aadsts700027") || l.contains("invalid_client")) {
             reason = ExchangeException.Reason.INVALID_TOKEN;
-        } else if (l.contains("aadsts90033") || l.contains("429") || l.contains("throttl")) {
+        } else if (l.contains("aadsts90033") || msalStatus(e) == 429 || l.contains("throttl")) {
             reason = ExchangeException.Reason.THROTTLED;
             retry = true;
         } else if (l.contains("json") || l.contains("parse") || l.contains("unexpected")) {
@@ -70,5 +70,18 @@ public final class AzureExchange {
             reason = ExchangeException.Reason.UNAVAILABLE;
         }
         return new ExchangeException(reason, retry, "Entra ID: " + (m.length() > 500 ? m.substring(0, 500) : m), null, e);
+    }
+
+    /**
+     * The HTTP status MSAL saw, or -1. A status, not the text: Entra's error descriptions carry trace and
+     * correlation ids and timestamps, in which "429" occurs by chance.
+     */
+    private static int msalStatus(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.microsoft.aad.msal4j.MsalServiceException x) {
+                return x.statusCode() == null ? -1 : x.statusCode();
+            }
+        }
+        return -1;
     }
 }

@@ -9,6 +9,7 @@ import dev.accord.cloud.ExchangeException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -38,7 +39,26 @@ public final class GcpExchange {
      */
     public CloudCredential.AccessToken exchange(String brokerToken, String providerResource, String serviceAccountEmail,
                                                 List<String> scopes) {
+        return exchange(brokerToken, providerResource, serviceAccountEmail, scopes, null);
+    }
+
+    /**
+     * As {@link #exchange(String, String, String, List)}, asking IAM Credentials for an access token of the given
+     * lifetime (1 s to 12 h; above 1 h only where the organization policy
+     * {@code constraints/iam.allowServiceAccountCredentialLifetimeExtension} allows it), or its default 1 h if null.
+     *
+     * @throws IllegalArgumentException if the lifetime is outside 1 s to 12 h
+     * @throws ExchangeException classified from Google's error
+     */
+    public CloudCredential.AccessToken exchange(String brokerToken, String providerResource, String serviceAccountEmail,
+                                                List<String> scopes, Duration lifetime) {
         IdentityPoolCredentials.Builder builder = IdentityPoolCredentials.newBuilder();
+        if (lifetime != null) {
+            if (lifetime.compareTo(Duration.ofSeconds(1)) < 0 || lifetime.compareTo(Duration.ofHours(12)) > 0) {
+                throw new IllegalArgumentException("access token lifetime must be between 1 second and 12 hours");
+            }
+            builder.setServiceAccountImpersonationOptions(Map.of("token_lifetime_seconds", (int) lifetime.toSeconds()));
+        }
         if (transport != null) {
             builder.setHttpTransportFactory(transport);
         }
@@ -90,7 +110,18 @@ public final class GcpExchange {
         String lower = m.toLowerCase(Locale.ROOT);
         ExchangeException.Reason reason;
         boolean retry = false;
-        if (lower.contains("429") || lower.contains("resource_exhausted") || lower.contains("rate")) {
+        // An HTTP status, where google-auth kept one (IAM Credentials errors), decides before any text: the error
+        // text quotes the request URL, and ":generateAccessToken" contains words such as "rate".
+        int status = httpStatus(e);
+        if (status == 429 || status >= 500) {
+            return new ExchangeException(status == 429 ? ExchangeException.Reason.THROTTLED
+                    : ExchangeException.Reason.UNAVAILABLE, true, "Google: " + truncate(m), null, e);
+        }
+        if (status == 403) {
+            return new ExchangeException(ExchangeException.Reason.ACCESS_DENIED, false, "Google: " + truncate(m), null, e);
+        }
+        // No bare numbers: error texts carry key ids, trace ids and times, in which "429" or "403" occur by chance.
+        if (lower.contains("too many requests") || lower.contains("resource_exhausted") || lower.contains("rate_limit")) {
             reason = ExchangeException.Reason.THROTTLED;
             retry = true;
         } else if (lower.contains("attribute condition")) {
@@ -99,15 +130,27 @@ public final class GcpExchange {
             reason = ExchangeException.Reason.TOKEN_EXPIRED;
         } else if (lower.contains("invalid_grant") || lower.contains("invalid_request") || lower.contains("audience")) {
             reason = ExchangeException.Reason.INVALID_TOKEN;
-        } else if (lower.contains("permission") || lower.contains("403")) {
+        } else if (lower.contains("permission")) {
             reason = ExchangeException.Reason.ACCESS_DENIED;
         } else if (lower.contains("unexpected") || lower.contains("parse") || lower.contains("json")
                 || lower.contains("expected") || e instanceof IllegalArgumentException) {
             reason = ExchangeException.Reason.MALFORMED_RESPONSE;
         } else {
             reason = ExchangeException.Reason.UNAVAILABLE;
-            retry = lower.contains("503") || lower.contains("500");
         }
-        return new ExchangeException(reason, retry, "Google: " + (m.length() > 500 ? m.substring(0, 500) : m), null, e);
+        return new ExchangeException(reason, retry, "Google: " + truncate(m), null, e);
+    }
+
+    private static int httpStatus(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.google.api.client.http.HttpResponseException h) {
+                return h.getStatusCode();
+            }
+        }
+        return -1;
+    }
+
+    private static String truncate(String m) {
+        return m.length() > 500 ? m.substring(0, 500) : m;
     }
 }

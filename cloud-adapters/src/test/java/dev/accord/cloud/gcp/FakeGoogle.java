@@ -39,6 +39,7 @@ public final class FakeGoogle implements AutoCloseable {
     private volatile String serviceAccount;
     private volatile String member;
     private volatile OidcTokenValidator validator;
+    volatile long lastLifetimeSeconds;
     private final Map<String, JWTClaimsSet> federated = new ConcurrentHashMap<>();
     private final Deque<String> scripted = new ArrayDeque<>();
     volatile Map<String, String> lastStsForm = Map.of();
@@ -164,9 +165,25 @@ public final class FakeGoogle implements AutoCloseable {
                     + "\"status\":\"PERMISSION_DENIED\"}}");
             return;
         }
-        ex.getRequestBody().readAllBytes();
+        // generateAccessToken body: {"scope": [...], "lifetime": "3600s"}; scope is required, lifetime at most 1 h
+        // without the lifetime-extension organization policy.
+        long lifetime;
+        try {
+            Map<String, Object> body = JSONObjectUtils.parse(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            List<?> scope = (List<?>) body.get("scope");
+            String l = (String) body.getOrDefault("lifetime", "3600s");
+            lifetime = Long.parseLong(l.substring(0, l.length() - 1));
+            if (scope == null || scope.isEmpty() || !l.endsWith("s") || lifetime < 1 || lifetime > 3600) {
+                throw new IllegalArgumentException("scope or lifetime");
+            }
+            lastLifetimeSeconds = lifetime;
+        } catch (Exception e) {
+            send(ex, 400, "{\"error\":{\"code\":400,\"message\":\"Request contains an invalid argument.\","
+                    + "\"status\":\"INVALID_ARGUMENT\"}}");
+            return;
+        }
         send(ex, 200, "{\"accessToken\":\"ya29.fake-" + UUID.randomUUID() + "\",\"expireTime\":\""
-                + Instant.now().plusSeconds(3600).toString() + "\"}");
+                + Instant.now().plusSeconds(lifetime).toString() + "\"}");
     }
 
     /** Evaluates the CEL forms the renderer emits: ==, startsWith(), matches(), joined by || and &&. */
