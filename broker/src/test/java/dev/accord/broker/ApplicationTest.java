@@ -27,6 +27,26 @@ class ApplicationTest {
     }
 
     @Test
+    void frameworkErrorsAreProblemDetailsWithoutInternals() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI base = java.net.URI.create("http://localhost:" + server.getPort());
+        java.net.http.HttpResponse<String> malformed = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/v1/mappings"))
+                .header("Authorization", "Bearer accord-dev-admin-token").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": ")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(malformed.body()).contains("\"status\":400").doesNotContain("at io.").doesNotContain("Exception:");
+        java.net.http.HttpResponse<String> missing = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/no/such/route"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("content-type")).hasValue("application/problem+json");
+    }
+
+    @Inject
+    io.micronaut.runtime.server.EmbeddedServer server;
+
+    @Test
     void healthReportsUp() {
         HttpResponse<Map> r = client.toBlocking().exchange(HttpRequest.GET("/health"), Map.class);
         assertThat(r.getStatus().getCode()).isEqualTo(200);
