@@ -59,7 +59,10 @@ public final class FakeGoogle implements AutoCloseable {
         Map<String, Object> binding = (Map<String, Object>) r.get("serviceAccountBinding");
         this.serviceAccount = (String) binding.get("serviceAccount");
         this.member = (String) binding.get("member");
-        this.validator = validator;
+        // Validate as the provider is stored: its issuer, its allowed audiences, and the uploaded JWKS if any.
+        Map<String, Object> oidc = (Map<String, Object>) p.get("oidc");
+        this.validator = validator.forProvider((String) oidc.get("issuerUri"),
+                java.util.Set.copyOf((List<String>) oidc.get("allowedAudiences")), (String) oidc.get("jwksJson"));
     }
 
     public FakeGoogle() throws Exception {

@@ -42,12 +42,26 @@ public final class OidcTokenValidator {
     private final Set<String> audiences;
     private final HttpClient http;
     private volatile JWKSet cached;
+    private final String uploadedJwks;
     public final AtomicInteger jwksFetches = new AtomicInteger();
 
     public OidcTokenValidator(String issuer, Set<String> audiences, SSLContext tls) {
+        this(issuer, audiences, HttpClient.newBuilder().sslContext(tls).build(), null);
+    }
+
+    private OidcTokenValidator(String issuer, Set<String> audiences, HttpClient http, String uploadedJwks) {
         this.issuer = issuer;
         this.audiences = audiences;
-        this.http = HttpClient.newBuilder().sslContext(tls).build();
+        this.http = http;
+        this.uploadedJwks = uploadedJwks;
+    }
+
+    /**
+     * A validator for a provider as the cloud stores it (issuer, allowed audiences and, for issuers that are not
+     * publicly reachable, an uploaded JWKS used instead of fetching), reaching issuers with this one's TLS trust.
+     */
+    public OidcTokenValidator forProvider(String issuer, Set<String> audiences, String uploadedJwks) {
+        return new OidcTokenValidator(issuer, Set.copyOf(audiences), http, uploadedJwks);
     }
 
     /** Returns the verified claims or throws {@link Rejected} with code INVALID_TOKEN, EXPIRED, AUDIENCE or IDP. */
@@ -86,6 +100,18 @@ public final class OidcTokenValidator {
     }
 
     private JWK key(String kid) {
+        if (uploadedJwks != null) {
+            JWK k;
+            try {
+                k = JWKSet.parse(uploadedJwks).getKeyByKeyId(kid);
+            } catch (java.text.ParseException e) {
+                throw new Rejected("INVALID_TOKEN", "the uploaded JWKS is not a JWK set");
+            }
+            if (k == null) {
+                throw new Rejected("INVALID_TOKEN", "no key " + kid + " in the uploaded JWKS");
+            }
+            return k;
+        }
         JWKSet set = cached;
         if (set == null || set.getKeyByKeyId(kid) == null) {
             set = fetch();

@@ -75,6 +75,13 @@ public final class TestIssuer implements AutoCloseable {
         }
     }
 
+    /** The published JWKS, as a deployment would upload it to a cloud that cannot reach the issuer. */
+    public String jwksJson() {
+        List<Map<String, Object>> keys = new ArrayList<>();
+        published.forEach(k -> keys.add(k.toJSONObject()));
+        return JSONObjectUtils.toJSONString(Map.of("keys", keys));
+    }
+
     /** The issuer URL ({@code https://localhost:<port>}). */
     public String url() {
         return "https://localhost:" + server.getAddress().getPort();
