@@ -51,7 +51,10 @@ public final class FakeEntra implements AutoCloseable {
     /** Installs the app's federated identity credential (as rendered) and the issuer validation. */
     public void configure(String ficJson, OidcTokenValidator validator) throws Exception {
         this.fic = JSONObjectUtils.parse(ficJson);
-        this.validator = validator;
+        // Entra matches the assertion against the stored credential: its issuer (exact) and its audiences.
+        @SuppressWarnings("unchecked")
+        java.util.List<String> audiences = (java.util.List<String>) fic.get("audiences");
+        this.validator = validator.forProvider((String) fic.get("issuer"), java.util.Set.copyOf(audiences), null);
     }
 
     public FakeEntra(String tenant, String clientId) throws Exception {
