@@ -32,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * discovery and the JWKS over HTTP, and checks signature, iss, aud and exp — across a key rotation.
  */
 @MicronautTest(transactional = false)
-@Property(name = "accord.issuer.url", value = "http://localhost:${micronaut.server.port}")
 @Property(name = "accord.issuer.kek", value = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
 @Property(name = "accord.issuer.pre-publish", value = "0s")
 @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
@@ -40,7 +39,15 @@ class OidcIssuerTest implements io.micronaut.test.support.TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return dev.accord.broker.support.TestPostgres.freshDatabase("issuer");
+        Map<String, String> p = new java.util.HashMap<>(dev.accord.broker.support.TestPostgres.freshDatabase("issuer"));
+        // The issuer URL names the server's own port, so pick a free one up front.
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            p.put("micronaut.server.port", String.valueOf(s.getLocalPort()));
+            p.put("accord.issuer.url", "http://localhost:" + s.getLocalPort());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return p;
     }
 
 
