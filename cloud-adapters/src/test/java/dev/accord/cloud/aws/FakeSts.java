@@ -83,14 +83,7 @@ public final class FakeSts implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
-            int i = pair.indexOf('=');
-            if (i > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> form = dev.accord.cloud.testing.FakeHttp.form(ex);
         lastForm = form;
         String next = scripted.poll();
         if ("malformed".equals(next)) {
@@ -179,12 +172,7 @@ public final class FakeSts implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "text/xml");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
+        dev.accord.cloud.testing.FakeHttp.send(ex, status, "text/xml", body);
     }
 
     @Override

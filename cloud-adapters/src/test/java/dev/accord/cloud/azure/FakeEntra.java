@@ -86,14 +86,7 @@ public final class FakeEntra implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        Map<String, String> f = new HashMap<>();
-        for (String pair : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
-            int i = pair.indexOf('=');
-            if (i > 0) {
-                f.put(URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> f = dev.accord.cloud.testing.FakeHttp.form(ex);
         String next = scripted.poll();
         if ("throttle".equals(next)) {
             aadsts(ex, 429, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.");
@@ -157,12 +150,7 @@ public final class FakeEntra implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
+        dev.accord.cloud.testing.FakeHttp.send(ex, status, "application/json; charset=utf-8", body);
     }
 
     @Override

@@ -103,14 +103,7 @@ public final class FakeGoogle implements AutoCloseable {
     }
 
     private void sts(HttpExchange ex) throws IOException {
-        Map<String, String> f = new HashMap<>();
-        for (String pair : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
-            int i = pair.indexOf('=');
-            if (i > 0) {
-                f.put(URLDecoder.decode(pair.substring(0, i), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(i + 1), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> f = dev.accord.cloud.testing.FakeHttp.form(ex);
         lastStsForm = f;
         String next = scripted.poll();
         if ("throttle".equals(next)) {
@@ -230,12 +223,7 @@ public final class FakeGoogle implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
-        }
+        dev.accord.cloud.testing.FakeHttp.send(ex, status, "application/json", body);
     }
 
     @Override
