@@ -37,6 +37,15 @@ public final class ExchangeException extends RuntimeException {
         this.requestId = requestId;
     }
 
+    /** The messages of {@code t} and its causes joined with ": " (SDKs wrap the cloud's error several layers deep). */
+    public static String causeChain(Throwable t) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            chain.append(chain.isEmpty() ? "" : ": ").append(c.getMessage());
+        }
+        return chain.toString();
+    }
+
     public Reason reason() {
         return reason;
     }

@@ -47,11 +47,7 @@ public final class AzureExchange {
 
     /** Maps AADSTS codes (as MSAL reports them) to broker reasons. */
     static ExchangeException classify(RuntimeException e) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            chain.append(chain.isEmpty() ? "" : ": ").append(t.getMessage());
-        }
-        String m = chain.toString();
+        String m = ExchangeException.causeChain(e);
         String l = m.toLowerCase(Locale.ROOT);
         ExchangeException.Reason reason;
         boolean retry = false;

@@ -102,11 +102,7 @@ public final class GcpExchange {
     /** Maps google-auth's errors (STS OAuth errors, IAM Credentials JSON errors) to broker reasons. */
     static ExchangeException classify(Exception e) {
         // google-auth wraps the STS / IAM error (OAuthException, GoogleJsonResponseException) in IOExceptions.
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            chain.append(chain.isEmpty() ? "" : ": ").append(t.getMessage());
-        }
-        String m = chain.toString();
+        String m = ExchangeException.causeChain(e);
         String lower = m.toLowerCase(Locale.ROOT);
         ExchangeException.Reason reason;
         boolean retry = false;
