@@ -58,9 +58,12 @@ public class BundleStore implements MemberBundles, FederationGraph {
         reload();
     }
 
-    /** Rebuilds the snapshot from the database; a failure keeps the previous snapshot (bundles stay served). */
+    /**
+     * Rebuilds the snapshot from the database; a failure keeps the previous snapshot (bundles stay served). Serialised
+     * so a reload that read the tables earlier cannot publish its snapshot after one that read them later.
+     */
     @Scheduled(fixedDelay = "${accord.sync.reload-interval:5s}", initialDelay = "5s")
-    public void reload() {
+    public synchronized void reload() {
         try {
             Map<TrustDomain, TrustDomainRow> members = new HashMap<>();
             for (TrustDomainRow r : domains.findAll().collectList().block()) {

@@ -90,8 +90,11 @@ public class IssuerService {
         }
     }
 
-    /** Reloads the ring from the database. */
-    public KeyRing reload() {
+    /**
+     * Reloads the ring from the database. Serialised, and used after an on-demand rotation too, so a scheduled reload
+     * that read the keys before the rotation committed cannot publish the older ring after the newer one.
+     */
+    public synchronized KeyRing reload() {
         KeyRing r = Jdbc.inTransaction(ds, c -> new KeyRing(repo.loadAll(c)));
         ring.set(r);
         return r;
@@ -133,7 +136,7 @@ public class IssuerService {
             repo.save(c, r);
             return r;
         });
-        ring.set(next);
+        reload();
         LOG.info("on-demand rotation of {}: {} now signs", alg, next.active(alg).map(SigningKey::kid).orElse("?"));
         return next;
     }

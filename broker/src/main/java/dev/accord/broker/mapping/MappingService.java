@@ -50,7 +50,12 @@ public class MappingService {
         }
     }
 
-    public MappingPolicy reload() {
+    /**
+     * Reads the committed policy and publishes it. Serialised, and also used after every write instead of publishing
+     * the policy the write computed: a scheduled reload that read the table before a write committed could otherwise
+     * publish its older policy after the write's newer one, and two writes could publish out of commit order.
+     */
+    public synchronized MappingPolicy reload() {
         MappingPolicy p = Jdbc.inTransaction(ds, c -> new MappingPolicy(repo.loadAll(c)));
         policy.set(p);
         return p;
@@ -67,14 +72,14 @@ public class MappingService {
      */
     public Mapping create(Map<String, Object> body, String actor, String caller) {
         Mapping m = MappingRequests.mapping(UUID.randomUUID(), body);
-        MappingPolicy next = Jdbc.inTransaction(ds, c -> {
+        Jdbc.inTransaction(ds, c -> {
             Jdbc.lockRow(c, "mapping_lock");
             MappingPolicy p = new MappingPolicy(repo.loadAll(c)).withAdded(m);
             repo.insert(c, m, clock.instant());
             audit.appendIn(c, AuditLog.admin(actor, caller, "POST /v1/mappings", null, MappingView.of(m)));
             return p;
         });
-        policy.set(next);
+        reload();
         return m;
     }
 
@@ -97,7 +102,7 @@ public class MappingService {
         if (next == null) {
             return Optional.empty();
         }
-        policy.set(next);
+        reload();
         return Optional.of(m);
     }
 
@@ -116,7 +121,7 @@ public class MappingService {
         if (next == null) {
             return false;
         }
-        policy.set(next);
+        reload();
         return true;
     }
 }
