@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -83,6 +84,7 @@ void nl_begin(struct nl *n, struct nl_msg *m, uint8_t cmd, uint16_t flags)
 	g->cmd = cmd;
 	g->version = ACCORD_GENL_VERSION;
 	m->len = NLMSG_LENGTH(GENL_HDRLEN);
+	h->nlmsg_len = m->len;
 }
 
 void nl_put(struct nl_msg *m, uint16_t type, const void *data, size_t len)
@@ -156,6 +158,9 @@ int nl_transact(struct nl *n, struct nl_msg *m, nl_handler on_reply, nl_handler 
 
 	if (errlen)
 		err[0] = '\0';
+	if (getenv("ACCORD_AGENT_DEBUG"))
+		fprintf(stderr, "nl: cmd %u seq %u len %zu\n", ((struct genlmsghdr *)NLMSG_DATA((struct nlmsghdr *)m->buf))->cmd,
+			seq, m->len);
 	if (send(n->fd, m->buf, m->len, 0) < 0) {
 		snprintf(err, errlen, "netlink send: %s", strerror(errno));
 		return -errno;
@@ -171,6 +176,8 @@ int nl_transact(struct nl *n, struct nl_msg *m, nl_handler on_reply, nl_handler 
 			return -errno;
 		}
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
+			if (getenv("ACCORD_AGENT_DEBUG"))
+				fprintf(stderr, "nl: got type %u seq %u len %u\n", h->nlmsg_type, h->nlmsg_seq, h->nlmsg_len);
 			if (h->nlmsg_seq != seq) {
 				if (h->nlmsg_type == n->family && on_other) {
 					parse_attrs(h, &attrs);
