@@ -4,6 +4,8 @@
  *
  *   accord-agent run --svids DIR (--feed FILE | --broker URL --node NAME --token-file FILE [--broker-ca FILE])
  *                    [--cgroup-root DIR] [--refresh SECONDS]
+ *   accord-agent feed (--feed FILE | --broker URL --node NAME --token-file FILE [--broker-ca FILE])
+ *                           fetch and validate the feed once, then ask again with its ETag (expects 304)
  *   accord-agent conns      the module's connection table for this network namespace
  *   accord-agent stats      allowed / refused / dropped counters
  *
@@ -438,6 +440,60 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_feed(int argc, char **argv)
+{
+	struct source src = { 0 };
+	const char *token_file = NULL;
+	char err[512];
+	struct feed *f;
+	size_t i;
+	int k;
+
+	for (k = 0; k + 1 < argc; k += 2) {
+		if (!strcmp(argv[k], "--feed"))
+			src.feed_file = argv[k + 1];
+		else if (!strcmp(argv[k], "--broker"))
+			src.fetch.url = argv[k + 1];
+		else if (!strcmp(argv[k], "--node"))
+			src.fetch.node = argv[k + 1];
+		else if (!strcmp(argv[k], "--token-file"))
+			token_file = argv[k + 1];
+		else if (!strcmp(argv[k], "--broker-ca"))
+			src.fetch.ca_file = argv[k + 1];
+		else
+			break;
+	}
+	if (k != argc || (!src.feed_file == !src.fetch.url) || (src.fetch.url && (!src.fetch.node || !token_file))) {
+		fprintf(stderr, "feed needs --feed FILE or --broker URL --node NAME --token-file FILE [--broker-ca FILE]\n");
+		return 2;
+	}
+	if (token_file && fetch_read_token(&src.fetch, token_file, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	f = load_feed(&src, 1);
+	if (!f)
+		return 1;
+	printf("FEED ok node=%s trustDomain=%s mode=%s ports=", f->node, f->trust_domain,
+	       f->enforce ? "enforce" : "audit");
+	for (i = 0; i < f->nports; i++)
+		printf("%s%u", i ? "," : "", f->ports[i]);
+	printf(" workloads=");
+	for (i = 0; i < f->nworkloads; i++)
+		printf("%s%s", i ? "," : "", f->workloads[i].spiffe_id);
+	printf(" bundles=");
+	for (i = 0; i < f->nbundles; i++)
+		printf("%s%s@%lld", i ? "," : "", f->bundles[i].trust_domain, f->bundles[i].sequence);
+	printf(" etag=%s\n", src.etag[0] ? src.etag : "-");
+	feed_free(f);
+	if (src.fetch.url) {
+		f = load_feed(&src, 0);
+		printf("FEED refetch %s\n", f ? "changed" : "not-modified");
+		feed_free(f);
+	}
+	return 0;
+}
+
 static const char *state_name(uint8_t s)
 {
 	switch (s) {
@@ -499,12 +555,15 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "feed"))
+		return cmd_feed(argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "conns"))
 		return cmd_query(1);
 	if (argc == 2 && !strcmp(argv[1], "stats"))
 		return cmd_query(0);
 	fprintf(stderr, "usage: accord-agent run --svids DIR (--feed FILE | --broker URL --node NAME --token-file FILE"
 			" [--broker-ca FILE]) [--cgroup-root DIR] [--refresh SECONDS]\n"
+			"       accord-agent feed (--feed FILE | --broker URL --node NAME --token-file FILE [--broker-ca FILE])\n"
 			"       accord-agent conns | stats\n");
 	return 2;
 }

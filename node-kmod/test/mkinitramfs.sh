@@ -39,7 +39,7 @@ for d in kernel/net/tls kernel/net/packet kernel/crypto kernel/arch/x86/crypto k
     esac
   done
 done
-cp "$M/modules.builtin" "$M/modules.order" "$ROOT/$M/" 2>/dev/null || true
+cp "$M/modules.builtin" "$M/modules.builtin.modinfo" "$M/modules.order" "$ROOT/$M/" 2>/dev/null || true
 depmod -b "$ROOT" "$KVER"
 cp "$KO" "$ROOT/t/accord_kmod.ko"
 cp -r "$STAGE/pki/svids-a" "$STAGE/pki/svids-b" "$STAGE/pki/svids-c" "$ROOT/t/"

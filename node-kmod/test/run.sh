@@ -26,21 +26,31 @@ make -s -C "$NK/agent" accord-agent test_agent || die "agent build"
 cp "$NK/agent/accord-agent" "$STAGE/"
 gcc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$STAGE/wl" "$HERE/wl.c" -lssl -lcrypto || die "wl build"
 
-# Node feeds in the broker's format (GET /v1/nodes/{node}/config).
-pem() { awk '{printf "%s\\n", $0}' "$STAGE/pki/$1.ca.pem"; }
-bundle() { printf '{"trustDomain":"%s","sequence":%s,"x509AuthoritiesPem":"%s"}' "$1" "$2" "$(pem "$1")"; }
-feed() { # file node td workloads bundles...
-  f=$1 node=$2 td=$3 wl=$4; shift 4
-  b=""; for x in "$@"; do b="$b${b:+,}$x"; done
-  printf '{"node":"%s","trustDomain":"%s","mode":"enforce","coveredPorts":[7443,7444],"workloads":%s,"bundles":[%s]}\n' \
-    "$node" "$td" "$wl" "$b" > "$STAGE/$f"
-}
-feed feed-a.json node-a td-a \
-  '[{"spiffeId":"spiffe://td-a/client","selectors":{"uid":"1001"}},{"spiffeId":"spiffe://td-a/expired","selectors":{"uid":"1003"}}]' \
-  "$(bundle td-a 1)" "$(bundle td-b 1)"
-feed feed-b.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002"}}]' "$(bundle td-b 1)" "$(bundle td-a 1)"
-feed feed-b-noa.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002"}}]' "$(bundle td-b 2)"
-feed feed-c.json node-c td-c '[{"spiffeId":"spiffe://td-c/server","selectors":{"uid":"1002"}}]' "$(bundle td-c 1)" "$(bundle td-a 1)"
+# Node feeds: fetched from the real broker (broker-interop.sh), or, only when ACCORD_NO_BROKER=1, written here in
+# the broker's format (GET /v1/nodes/{node}/config) for a machine without the broker jar.
+JAR=${ACCORD_BROKER_JAR:-$(ls "$NK"/../broker/target/broker-*-all.jar 2>/dev/null | head -1)}
+if [ "${ACCORD_NO_BROKER:-0}" != 1 ]; then
+  [ -n "$JAR" ] && [ -f "$JAR" ] || die "broker jar not found (build it first: ./mvnw -pl broker -am package -DskipTests; or ACCORD_NO_BROKER=1)"
+  command -v curl >/dev/null 2>&1 || die "curl is missing"
+  log "broker interop: the agent fetches the node feeds from $JAR"
+  "$HERE/broker-interop.sh" "$STAGE" "$JAR" || die "broker interop"
+else
+  log "ACCORD_NO_BROKER=1: feeds written by run.sh, not fetched from the broker"
+  pem() { awk '{printf "%s\\n", $0}' "$STAGE/pki/$1.ca.pem"; }
+  bundle() { printf '{"trustDomain":"%s","sequence":%s,"x509AuthoritiesPem":"%s"}' "$1" "$2" "$(pem "$1")"; }
+  feed() { # file node td workloads bundles...
+    f=$1 node=$2 td=$3 wl=$4; shift 4
+    b=""; for x in "$@"; do b="$b${b:+,}$x"; done
+    printf '{"node":"%s","trustDomain":"%s","mode":"enforce","coveredPorts":[7443,7444],"workloads":%s,"bundles":[%s]}\n' \
+      "$node" "$td" "$wl" "$b" > "$STAGE/$f"
+  }
+  feed feed-a.json node-a td-a \
+    '[{"spiffeId":"spiffe://td-a/client","selectors":{"uid":"1001"}},{"spiffeId":"spiffe://td-a/expired","selectors":{"uid":"1003"}}]' \
+    "$(bundle td-a 1)" "$(bundle td-b 1)"
+  feed feed-b.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002"}}]' "$(bundle td-b 1)" "$(bundle td-a 1)"
+  feed feed-b-noa.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002"}}]' "$(bundle td-b 1)"
+  feed feed-c.json node-c td-c '[{"spiffeId":"spiffe://td-c/server","selectors":{"uid":"1002"}}]' "$(bundle td-c 1)" "$(bundle td-a 1)"
+fi
 
 KVERS=${ACCORD_KVERS:-}
 if [ -z "$KVERS" ]; then
