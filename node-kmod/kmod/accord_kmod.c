@@ -109,14 +109,28 @@ static struct accord_net *accord_pernet(const struct net *net)
 	return net_generic(net, accord_net_id);
 }
 
-static bool accord_port_covered(struct accord_net *an, u16 port)
+/* Whether @an enforces and covers one of the ports (0 = none). Any context. */
+static bool accord_covered(struct accord_net *an, u16 port1, u16 port2)
 {
+	unsigned long flags;
+	bool hit = false;
 	int i;
 
-	for (i = 0; i < an->nports; i++)
-		if (an->ports[i] == port)
-			return true;
-	return false;
+	spin_lock_irqsave(&an->lock, flags);
+	if (an->mode == ACCORD_MODE_ENFORCE)
+		for (i = 0; i < an->nports && !hit; i++)
+			hit = (port1 && an->ports[i] == port1) || (port2 && an->ports[i] == port2);
+	spin_unlock_irqrestore(&an->lock, flags);
+	return hit;
+}
+
+/* Whether a new socket of the calling task on @port is ours to take. */
+static bool accord_wants(struct sock *sk, u16 port)
+{
+	struct accord_net *an = accord_pernet(sock_net(sk));
+
+	/* The agent's own connections (e.g. to the broker) are never parked. */
+	return accord_covered(an, port, 0) && READ_ONCE(an->agent_tgid) != current->tgid;
 }
 
 static void accord_conn_put(struct accord_conn *c)
@@ -475,20 +489,11 @@ static int accord_connect_ret(struct kretprobe_instance *ri, struct pt_regs *reg
 {
 	struct accord_connect_data *d = (void *)ri->data;
 	struct sock *sk = d->sk;
-	struct accord_net *an;
-	u16 dport;
 
-	if (regs_return_value(regs) != 0 || !sk || sk->sk_protocol != IPPROTO_TCP)
+	if (regs_return_value(regs) != 0 || !sk || sk->sk_protocol != IPPROTO_TCP || !sk->sk_socket)
 		return 0;
-	an = accord_pernet(sock_net(sk));
-	dport = ntohs(inet_sk(sk)->inet_dport);
-	if (READ_ONCE(an->mode) != ACCORD_MODE_ENFORCE || !accord_port_covered(an, dport))
-		return 0;
-	if (READ_ONCE(an->agent_tgid) == current->tgid)
-		return 0;	/* the agent's own connections */
-	if (!sk->sk_socket)
-		return 0;
-	accord_pickup(sk, sk->sk_socket->file, ACCORD_ROLE_CLIENT);
+	if (accord_wants(sk, ntohs(inet_sk(sk)->inet_dport)))
+		accord_pickup(sk, sk->sk_socket->file, ACCORD_ROLE_CLIENT);
 	return 0;
 }
 
@@ -508,21 +513,12 @@ static int accord_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs
 {
 	struct accord_accept_data *d = (void *)ri->data;
 	struct socket *sock = d->newsock;
-	struct accord_net *an;
-	struct sock *sk;
+	struct sock *sk = sock ? sock->sk : NULL;
 
-	if (regs_return_value(regs) != 0 || !sock || !sock->sk)
+	if (regs_return_value(regs) != 0 || !sk || sk->sk_family != AF_INET || sk->sk_protocol != IPPROTO_TCP)
 		return 0;
-	sk = sock->sk;
-	if (sk->sk_family != AF_INET || sk->sk_protocol != IPPROTO_TCP)
-		return 0;
-	an = accord_pernet(sock_net(sk));
-	if (READ_ONCE(an->mode) != ACCORD_MODE_ENFORCE ||
-	    !accord_port_covered(an, inet_sk(sk)->inet_num))
-		return 0;
-	if (READ_ONCE(an->agent_tgid) == current->tgid)
-		return 0;
-	accord_pickup(sk, sock->file, ACCORD_ROLE_SERVER);
+	if (accord_wants(sk, inet_sk(sk)->inet_num))
+		accord_pickup(sk, sock->file, ACCORD_ROLE_SERVER);
 	return 0;
 }
 
@@ -556,8 +552,6 @@ static unsigned int accord_nf_out(void *priv, struct sk_buff *skb,
 	u32 install_seq = 0;
 	u8 s;
 
-	if (READ_ONCE(an->mode) != ACCORD_MODE_ENFORCE)
-		return NF_ACCEPT;
 	iph = ip_hdr(skb);
 	if (iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
@@ -567,8 +561,7 @@ static unsigned int accord_nf_out(void *priv, struct sk_buff *skb,
 	payload = ntohs(iph->tot_len) - iph->ihl * 4 - th->doff * 4;
 	if (!payload)
 		return NF_ACCEPT;	/* handshake, ACK, FIN, RST */
-	if (!accord_port_covered(an, ntohs(th->dest)) &&
-	    !accord_port_covered(an, ntohs(th->source)))
+	if (!accord_covered(an, ntohs(th->dest), ntohs(th->source)))
 		return NF_ACCEPT;
 	sk = skb->sk;
 	if (sk && sk_fullsock(sk)) {
@@ -994,23 +987,27 @@ static struct genl_family accord_family __ro_after_init = {
 
 /* ---- agent death and housekeeping -------------------------------------- */
 
+/* Refuses a parked connection and queues its abort; the caller holds accord_lock. */
+static void accord_refuse_locked(struct accord_conn *c, const char *reason)
+{
+	c->state = ACCORD_STATE_REFUSED;
+	strscpy(c->reason, reason, sizeof(c->reason));
+	refcount_inc(&c->ref);
+	if (!queue_work(accord_wq, &c->abort_work))
+		refcount_dec(&c->ref);
+	wake_up_all(&c->wq);
+	atomic64_inc(&accord_pernet(c->net)->refused);
+}
+
 static void accord_refuse_net(struct net *net, const char *reason)
 {
 	struct accord_conn *c;
 	unsigned long flags;
-	LIST_HEAD(victims);
 
 	spin_lock_irqsave(&accord_lock, flags);
 	list_for_each_entry(c, &accord_all, all) {
-		if (net_eq(c->net, net) && c->state == ACCORD_STATE_PENDING) {
-			refcount_inc(&c->ref);
-			c->state = ACCORD_STATE_REFUSED;
-			strscpy(c->reason, reason, sizeof(c->reason));
-			if (!queue_work(accord_wq, &c->abort_work))
-				refcount_dec(&c->ref);
-			wake_up_all(&c->wq);
-			atomic64_inc(&accord_pernet(net)->refused);
-		}
+		if (net_eq(c->net, net) && c->state == ACCORD_STATE_PENDING)
+			accord_refuse_locked(c, reason);
 	}
 	spin_unlock_irqrestore(&accord_lock, flags);
 }
@@ -1052,13 +1049,7 @@ static void accord_gc(struct work_struct *work)
 	list_for_each_entry_safe(c, tmp, &accord_all, all) {
 		if (c->state == ACCORD_STATE_PENDING &&
 		    time_after(jiffies, c->created + ACCORD_PENDING_TIMEOUT)) {
-			refcount_inc(&c->ref);
-			c->state = ACCORD_STATE_REFUSED;
-			strscpy(c->reason, "handshake timed out", sizeof(c->reason));
-			if (!queue_work(accord_wq, &c->abort_work))
-				refcount_dec(&c->ref);
-			wake_up_all(&c->wq);
-			atomic64_inc(&accord_pernet(c->net)->refused);
+			accord_refuse_locked(c, "handshake timed out");
 			continue;
 		}
 		if (c->state != ACCORD_STATE_INSTALLING && sock_flag(c->sk, SOCK_DEAD) &&
