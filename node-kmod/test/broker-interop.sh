@@ -75,7 +75,7 @@ node() { # name td workloads
   [ -s "$W/$1.token" ] || fail "node $1 got no feed token"
 }
 node node-a td-a '[{"spiffeId":"spiffe://td-a/client","selectors":{"uid":"1001"}},{"spiffeId":"spiffe://td-a/expired","selectors":{"uid":"1003"}}]'
-node node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002"}}]'
+node node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002","exe":"/t/wl"}}]'
 node node-c td-c '[{"spiffeId":"spiffe://td-c/server","selectors":{"uid":"1002"}}]'
 
 AGENT=$STAGE/accord-agent

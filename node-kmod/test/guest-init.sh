@@ -70,7 +70,8 @@ inns b /t/wl --uid 1002 serve 7443 > /tmp/serve-b-7443.log 2>&1 &
 /t/wl --uid 1002 serve 7443 > /tmp/serve-c-7443.log 2>&1 &
 inns b /t/wl bench-serve 7100 > /dev/null 2>&1 &
 inns b /t/wl bench-serve 7101 --tls /t/server.crt /t/server.key /t/td-a.ca.pem > /dev/null 2>&1 &
-inns b /t/wl --uid 1002 bench-serve 7444 > /dev/null 2>&1 &
+/usr/local/sbin/ip netns exec b /t/wl --uid 1002 bench-serve 7444 > /dev/null 2>&1 &
+BENCH_7444=$!
 sleep 1
 
 # --- backstop: a socket opened before enforcement is not the module's; its payload must not leave ---
@@ -198,8 +199,25 @@ expect "3 agent killed: covered connection refused" "CONNECT err ECONNREFUSED" /
 inns a timeout -s KILL 20 /t/wl --uid 1001 connect 10.0.0.2 7000 STILL-PLAIN > /tmp/s3p.log 2>&1
 expect "3 agent killed: uncovered port unaffected" "CONNECT ok pong:STILL-PLAIN" /tmp/s3p.log
 
+# an agent that comes back takes over again
+/usr/local/sbin/ip netns exec a /t/accord-agent run --feed /t/feed-a.json --svids /t/svids-a --refresh 1 > /tmp/agent-a2.log 2>&1 &
+AGENT_A=$!
+wait_for "mode enforce" /tmp/agent-a2.log 10
+inns a timeout -s KILL 20 /t/wl --uid 1001 connect 10.0.0.2 7443 AGENT-BACK > /tmp/s3back.log 2>&1
+expect "3 restarted agent: covered connection allowed again" "CONNECT ok pong:AGENT-BACK" /tmp/s3back.log
+
+# selectors are checked against what the kernel reports: uid 1002 running another executable is not td-b/server
+kill "$BENCH_7444"
+cp /t/wl /tmp/not-wl
+chmod 755 /tmp/not-wl
+inns b timeout -s KILL 30 /tmp/not-wl --uid 1002 serve 7444 > /tmp/serve-other.log 2>&1 &
+sleep 1
+inns a timeout -s KILL 20 /t/wl --uid 1001 connect 10.0.0.2 7444 OTHER-EXE > /tmp/s3x.log 2>&1
+expect "3 exe selector: server running another binary refused" "CONNECT err ECONNREFUSED" /tmp/s3x.log
+expect "3 exe selector: reason names the process" "exe /tmp/not-wl): unenrolled" /tmp/agent-b.log
+
 # --- scenario 5: rmmod with a live kTLS connection ---
-kill "$AGENT_B" "$AGENT_C"
+kill "$AGENT_A" "$AGENT_B" "$AGENT_C"
 sleep 1
 if rmmod accord_kmod; then pass "5 rmmod with a live connection"; else fail "5 rmmod with a live connection"; fi
 touch /tmp/go-rmmod

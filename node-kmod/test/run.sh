@@ -47,8 +47,8 @@ else
   feed feed-a.json node-a td-a \
     '[{"spiffeId":"spiffe://td-a/client","selectors":{"uid":"1001"}},{"spiffeId":"spiffe://td-a/expired","selectors":{"uid":"1003"}}]' \
     "$(bundle td-a 1)" "$(bundle td-b 1)"
-  feed feed-b.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002"}}]' "$(bundle td-b 1)" "$(bundle td-a 1)"
-  feed feed-b-noa.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002"}}]' "$(bundle td-b 1)"
+  feed feed-b.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002","exe":"/t/wl"}}]' "$(bundle td-b 1)" "$(bundle td-a 1)"
+  feed feed-b-noa.json node-b td-b '[{"spiffeId":"spiffe://td-b/server","selectors":{"uid":"1002","exe":"/t/wl"}}]' "$(bundle td-b 1)"
   feed feed-c.json node-c td-c '[{"spiffeId":"spiffe://td-c/server","selectors":{"uid":"1002"}}]' "$(bundle td-c 1)" "$(bundle td-a 1)"
 fi
 
