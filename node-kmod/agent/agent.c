@@ -526,10 +526,10 @@ static void print_conn(const struct nl_attrs *a, void *ctx)
 static void print_stats(const struct nl_attrs *a, void *ctx)
 {
 	(void)ctx;
-	printf("mode=%s allowed=%llu refused=%llu dropped=%llu\n",
+	printf("mode=%s allowed=%llu refused=%llu dropped=%llu missed=%u\n",
 	       nl_u8(a->a[ACCORD_A_MODE]) == ACCORD_MODE_ENFORCE ? "enforce" : "off",
 	       (unsigned long long)nl_u64(a->a[ACCORD_A_ALLOWED]), (unsigned long long)nl_u64(a->a[ACCORD_A_REFUSED]),
-	       (unsigned long long)nl_u64(a->a[ACCORD_A_DROPPED]));
+	       (unsigned long long)nl_u64(a->a[ACCORD_A_DROPPED]), nl_u32(a->a[ACCORD_A_MISSED]));
 }
 
 static int cmd_query(int dump)

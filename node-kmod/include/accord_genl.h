@@ -61,6 +61,7 @@ enum accord_attr {
 	ACCORD_A_REFUSED,	/* u64 counter */
 	ACCORD_A_DROPPED,	/* u64 counter: segments dropped by the backstop */
 	ACCORD_A_PAD,
+	ACCORD_A_MISSED,	/* u32: connect/accept pickups the kretprobes missed */
 	__ACCORD_A_MAX,
 };
 #define ACCORD_A_MAX (__ACCORD_A_MAX - 1)

@@ -28,6 +28,7 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/file.h>
+#include <linux/fdtable.h>
 #include <linux/fs.h>
 #include <linux/dcache.h>
 #include <linux/cgroup.h>
@@ -50,6 +51,7 @@
 #include "accord_genl.h"
 
 #define ACCORD_PENDING_TIMEOUT	(10 * HZ)
+#define ACCORD_CRYPTO_LEN	sizeof(struct tls12_crypto_info_aes_gcm_128)
 #define ACCORD_GC_PERIOD	(HZ / 2)
 
 struct accord_net {
@@ -72,11 +74,14 @@ struct accord_conn {
 	struct sock *sk;		/* holds a reference */
 	struct net *net;		/* the socket's; the socket keeps it alive */
 	struct file *file;		/* until handed to the agent */
-	bool prot_swapped;		/* sk_prot is accord_prot; holds a module ref */
+	struct file *held;		/* from ACCEPT until the verdict: keeps sk_socket */
+	bool module_ref;		/* taken with the accord_prot swap */
+	bool detached;			/* the workload disconnected: out of the sk hash */
 	u8 state;
 	u8 role;
 	unsigned long created;
-	u32 install_seq;		/* write_seq when INSTALLING began */
+	u32 mark_seq;			/* write_seq at pickup */
+	u32 agent_end;			/* write_seq after the agent's last write */
 	wait_queue_head_t wq;
 	struct work_struct abort_work;
 	/* facts */
@@ -139,6 +144,8 @@ static void accord_conn_put(struct accord_conn *c)
 		return;
 	if (c->file)
 		fput(c->file);
+	if (c->held)
+		fput(c->held);
 	sock_put(c->sk);
 	kfree(c);
 }
@@ -163,9 +170,9 @@ static struct accord_conn *accord_find_sk(const struct sock *sk)
 
 /*
  * Current state of the connection of @sk without taking a reference; 0 if not
- * ours. *@install_seq gets write_seq as it was when INSTALLING began.
+ * ours. [*@from, *@to) is the sequence range the agent wrote.
  */
-static u8 accord_state_of(const struct sock *sk, u32 *install_seq)
+static u8 accord_state_of(const struct sock *sk, u32 *from, u32 *to)
 {
 	struct accord_conn *c;
 	unsigned long flags;
@@ -175,7 +182,8 @@ static u8 accord_state_of(const struct sock *sk, u32 *install_seq)
 	hash_for_each_possible(accord_conns, c, by_sk, (unsigned long)sk) {
 		if (c->sk == sk) {
 			state = READ_ONCE(c->state);
-			*install_seq = c->install_seq;
+			*from = c->mark_seq;
+			*to = READ_ONCE(c->agent_end);
 			break;
 		}
 	}
@@ -200,20 +208,33 @@ static struct accord_conn *accord_find_id(const struct net *net, u64 id)
 	return found;
 }
 
-/* Puts sk_prot back to tcp_prot and releases the module reference. Process context. */
+/*
+ * Puts sk_prot back to tcp_prot if it is still ours, and releases the module
+ * reference of the swap once. Process context.
+ */
 static void accord_restore_prot(struct accord_conn *c)
 {
-	bool swapped;
+	unsigned long flags;
+	bool had;
 
 	lock_sock(c->sk);
-	swapped = c->prot_swapped;
-	if (swapped) {
+	if (READ_ONCE(c->sk->sk_prot) == &accord_prot)
 		WRITE_ONCE(c->sk->sk_prot, &tcp_prot);
-		c->prot_swapped = false;
-	}
 	release_sock(c->sk);
-	if (swapped)
+	spin_lock_irqsave(&accord_lock, flags);
+	had = c->module_ref;
+	c->module_ref = false;
+	spin_unlock_irqrestore(&accord_lock, flags);
+	if (had)
 		module_put(THIS_MODULE);
+}
+
+/* Lets poll/epoll waiters (non-blocking workloads) look at the socket again. */
+static void accord_poke(struct sock *sk)
+{
+	lock_sock(sk);
+	sk->sk_state_change(sk);
+	release_sock(sk);
 }
 
 /*
@@ -248,14 +269,21 @@ static void accord_abort(struct accord_conn *c)
 	struct file *file;
 	unsigned long flags;
 
+	struct file *held;
+
 	tcp_abort(c->sk, ECONNREFUSED);
 	accord_restore_prot(c);
+	accord_poke(c->sk);
 	spin_lock_irqsave(&accord_lock, flags);
 	file = c->file;
 	c->file = NULL;
+	held = c->held;
+	c->held = NULL;
 	spin_unlock_irqrestore(&accord_lock, flags);
 	if (file)
 		fput(file);
+	if (held)
+		fput(held);
 }
 
 static void accord_abort_work(struct work_struct *work)
@@ -276,20 +304,48 @@ static void accord_refuse_async(struct accord_conn *c, const char *reason)
 		accord_conn_put(c);
 }
 
+static bool accord_caller_is_agent(struct sock *sk)
+{
+	return READ_ONCE(accord_pernet(sock_net(sk))->agent_tgid) == current->tgid;
+}
+
 /*
- * Parks the caller until the connection of @sk has a verdict.
- * Returns 1 if the caller is the agent (pass through to TCP), 0 when the
- * connection is ready, or a negative errno.
+ * The agent's handshake writes. They must continue exactly where the agent's
+ * previous write (or the pickup) ended: anything else means a workload thread
+ * got data queued around the parking (e.g. a send() that started before the
+ * pickup), and the connection is refused; the backstop keeps those bytes in.
+ */
+static int accord_agent_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct accord_conn *c = accord_find_sk(sk);
+	int err;
+
+	lock_sock(sk);
+	if (c && tcp_sk(sk)->write_seq != c->agent_end) {
+		release_sock(sk);
+		accord_refuse_async(c, "workload data queued on a parked socket");
+		accord_conn_put(c);
+		return -ECONNREFUSED;
+	}
+	err = tcp_sendmsg_locked(sk, msg, size);
+	if (c)
+		WRITE_ONCE(c->agent_end, tcp_sk(sk)->write_seq);
+	release_sock(sk);
+	if (c)
+		accord_conn_put(c);
+	return err;
+}
+
+/*
+ * Parks the caller until the connection of @sk has a verdict. Returns 0 when
+ * the connection is ready (or no longer ours), or a negative errno.
  */
 static int accord_park(struct sock *sk, bool nonblock)
 {
-	struct accord_net *an = accord_pernet(sock_net(sk));
 	struct accord_conn *c;
 	int err = 0;
 	long rc;
 
-	if (READ_ONCE(an->agent_tgid) == current->tgid && current->tgid)
-		return 1;
 	c = accord_find_sk(sk);
 	if (!c)
 		return 0;	/* not ours any more: sk_prot decides */
@@ -317,10 +373,13 @@ static int accord_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	int err;
 
 	atomic_inc(&accord_inflight);
+	if (accord_caller_is_agent(sk)) {
+		err = accord_agent_sendmsg(sk, msg, size);
+		atomic_dec(&accord_inflight);
+		return err;
+	}
 	err = accord_park(sk, msg->msg_flags & MSG_DONTWAIT);
-	if (err == 1) {
-		err = tcp_prot.sendmsg(sk, msg, size);
-	} else if (!err) {
+	if (!err) {
 		prot = READ_ONCE(sk->sk_prot);
 		/* Ready: kTLS (or, after an abort, plain TCP) is in place. */
 		err = prot == &accord_prot ? -ECONNREFUSED : prot->sendmsg(sk, msg, size);
@@ -336,10 +395,13 @@ static int accord_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	int err;
 
 	atomic_inc(&accord_inflight);
-	err = accord_park(sk, flags & MSG_DONTWAIT);
-	if (err == 1) {
+	if (accord_caller_is_agent(sk)) {
 		err = tcp_prot.recvmsg(sk, msg, len, flags, addr_len);
-	} else if (!err) {
+		atomic_dec(&accord_inflight);
+		return err;
+	}
+	err = accord_park(sk, flags & MSG_DONTWAIT);
+	if (!err) {
 		prot = READ_ONCE(sk->sk_prot);
 		err = prot == &accord_prot ? -ECONNREFUSED :
 		      prot->recvmsg(sk, msg, len, flags, addr_len);
@@ -356,6 +418,54 @@ static int accord_sendpage(struct sock *sk, struct page *page, int offset,
 	return -EOPNOTSUPP;
 }
 #endif
+
+/*
+ * No ULP on a parked socket: kTLS would build its shared protos from
+ * accord_prot, and the workload would choose its own keys.
+ */
+static int accord_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
+			     unsigned int optlen)
+{
+	if ((level == SOL_TCP && optname == TCP_ULP) || level == SOL_TLS)
+		return -EPERM;
+	return tcp_prot.setsockopt(sk, level, optname, optval, optlen);
+}
+
+/*
+ * connect(AF_UNSPEC) on a parked socket (socket lock held): the connection is
+ * refused, the socket leaves the table and gets tcp_prot back, so a later
+ * connect() or listen() starts clean. The GC drops the module reference.
+ */
+static int accord_disconnect(struct sock *sk, int flags)
+{
+	struct accord_conn *c, *found = NULL;
+	unsigned long fl;
+	int err;
+
+	atomic_inc(&accord_inflight);
+	WRITE_ONCE(sk->sk_prot, &tcp_prot);
+	spin_lock_irqsave(&accord_lock, fl);
+	hash_for_each_possible(accord_conns, c, by_sk, (unsigned long)sk) {
+		if (c->sk == sk) {
+			found = c;
+			break;
+		}
+	}
+	if (found) {
+		hash_del(&found->by_sk);
+		found->detached = true;
+		if (found->state == ACCORD_STATE_PENDING || found->state == ACCORD_STATE_INSTALLING) {
+			found->state = ACCORD_STATE_REFUSED;
+			strscpy(found->reason, "disconnected by the workload", sizeof(found->reason));
+			atomic64_inc(&accord_pernet(found->net)->refused);
+		}
+		wake_up_all(&found->wq);
+	}
+	spin_unlock_irqrestore(&accord_lock, fl);
+	err = tcp_prot.disconnect(sk, flags);
+	atomic_dec(&accord_inflight);
+	return err;
+}
 
 /* The unforgeable facts about the calling task, for the agent's selectors. */
 static void accord_fill_facts(struct accord_conn *c)
@@ -457,8 +567,10 @@ static void accord_pickup(struct sock *sk, struct file *file, u8 role)
 	c->dport = ntohs(inet->inet_dport);
 	accord_fill_facts(c);
 
+	c->mark_seq = tcp_sk(sk)->write_seq;
+	c->agent_end = c->mark_seq;
 	WRITE_ONCE(sk->sk_prot, &accord_prot);
-	c->prot_swapped = true;
+	c->module_ref = true;
 
 	spin_lock_irqsave(&accord_lock, flags);
 	hash_add(accord_conns, &c->by_sk, (unsigned long)sk);
@@ -468,6 +580,11 @@ static void accord_pickup(struct sock *sk, struct file *file, u8 role)
 	spin_lock_irqsave(&an->lock, flags);
 	portid = an->agent_portid;
 	spin_unlock_irqrestore(&an->lock, flags);
+	if (tcp_sk(sk)->fastopen_req) {
+		/* Data rides on the SYN before any handshake could run. */
+		accord_refuse_async(c, "TCP Fast Open is not allowed on a covered port");
+		return;
+	}
 	err = portid ? accord_send_pending(c, portid) : -ENOTCONN;
 	if (err)
 		accord_refuse_async(c, portid ? "agent unreachable" : "no agent");
@@ -490,7 +607,9 @@ static int accord_connect_ret(struct kretprobe_instance *ri, struct pt_regs *reg
 	struct accord_connect_data *d = (void *)ri->data;
 	struct sock *sk = d->sk;
 
-	if (regs_return_value(regs) != 0 || !sk || sk->sk_protocol != IPPROTO_TCP || !sk->sk_socket)
+	/* An AF_INET6 socket reaches tcp_v4_connect for v4-mapped peers: not ours (IPv4 only). */
+	if (regs_return_value(regs) != 0 || !sk || sk->sk_family != AF_INET ||
+	    sk->sk_protocol != IPPROTO_TCP || !sk->sk_socket)
 		return 0;
 	if (accord_wants(sk, ntohs(inet_sk(sk)->inet_dport)))
 		accord_pickup(sk, sk->sk_socket->file, ACCORD_ROLE_CLIENT);
@@ -515,7 +634,8 @@ static int accord_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs
 	struct socket *sock = d->newsock;
 	struct sock *sk = sock ? sock->sk : NULL;
 
-	if (regs_return_value(regs) != 0 || !sk || sk->sk_family != AF_INET || sk->sk_protocol != IPPROTO_TCP)
+	if (regs_return_value(regs) != 0 || !sk || sk->sk_family != AF_INET ||
+	    sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	if (accord_wants(sk, inet_sk(sk)->inet_num))
 		accord_pickup(sk, sock->file, ACCORD_ROLE_SERVER);
@@ -527,7 +647,7 @@ static struct kretprobe accord_connect_probe = {
 	.entry_handler = accord_connect_entry,
 	.handler = accord_connect_ret,
 	.data_size = sizeof(struct accord_connect_data),
-	.maxactive = 64,
+	.maxactive = 256,
 };
 
 static struct kretprobe accord_accept_probe = {
@@ -535,7 +655,8 @@ static struct kretprobe accord_accept_probe = {
 	.entry_handler = accord_accept_entry,
 	.handler = accord_accept_ret,
 	.data_size = sizeof(struct accord_accept_data),
-	.maxactive = 64,
+	/* Threads blocked in accept() hold an instance each; a miss is counted in stats. */
+	.maxactive = 1024,
 };
 
 /* ---- netfilter backstop ------------------------------------------------ */
@@ -549,7 +670,7 @@ static unsigned int accord_nf_out(void *priv, struct sk_buff *skb,
 	const struct tcphdr *th;
 	unsigned int payload;
 	struct sock *sk;
-	u32 install_seq = 0;
+	u32 from = 0, to = 0, seq;
 	u8 s;
 
 	iph = ip_hdr(skb);
@@ -565,13 +686,13 @@ static unsigned int accord_nf_out(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	sk = skb->sk;
 	if (sk && sk_fullsock(sk)) {
-		s = accord_state_of(sk, &install_seq);
-		/* Parked sockets carry only the agent's handshake. */
-		if (s == ACCORD_STATE_PENDING || s == ACCORD_STATE_READY)
+		s = accord_state_of(sk, &from, &to);
+		seq = ntohl(th->seq);
+		if (s == ACCORD_STATE_READY)
 			return NF_ACCEPT;
-		/* While kTLS goes in, only what the agent queued before may leave. */
-		if (s == ACCORD_STATE_INSTALLING &&
-		    !after(ntohl(th->seq) + payload, install_seq))
+		/* Parked or being installed: only bytes the agent wrote may leave. */
+		if ((s == ACCORD_STATE_PENDING || s == ACCORD_STATE_INSTALLING) &&
+		    !before(seq, from) && !after(seq + payload, to))
 			return NF_ACCEPT;
 	}
 	atomic64_inc(&an->dropped);
@@ -617,8 +738,8 @@ static const struct nla_policy accord_policy[ACCORD_A_MAX + 1] = {
 	[ACCORD_A_LOCAL_ID] = { .type = NLA_NUL_STRING, .len = ACCORD_ID_MAX - 1 },
 	[ACCORD_A_PEER_ID] = { .type = NLA_NUL_STRING, .len = ACCORD_ID_MAX - 1 },
 	[ACCORD_A_REASON] = { .type = NLA_NUL_STRING, .len = ACCORD_REASON_MAX - 1 },
-	[ACCORD_A_TLS_TX] = { .type = NLA_BINARY, .len = sizeof(struct tls12_crypto_info_aes_gcm_128) },
-	[ACCORD_A_TLS_RX] = { .type = NLA_BINARY, .len = sizeof(struct tls12_crypto_info_aes_gcm_128) },
+	[ACCORD_A_TLS_TX] = { .type = NLA_BINARY, .len = ACCORD_CRYPTO_LEN },
+	[ACCORD_A_TLS_RX] = { .type = NLA_BINARY, .len = ACCORD_CRYPTO_LEN },
 };
 
 /* Any thread of the registered agent process may act on its connections. */
@@ -755,9 +876,17 @@ static int accord_cmd_accept(struct sk_buff *skb, struct genl_info *info)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(reply, hdr);
+	spin_lock_irqsave(&accord_lock, flags);
+	c->held = get_file(file);
+	spin_unlock_irqrestore(&accord_lock, flags);
 	fd_install(fd, file);
+	if (genlmsg_reply(reply, info)) {
+		/* The agent never learns the descriptor: take it back. */
+		close_fd(fd);
+		accord_refuse_async(c, "ACCEPT reply lost");
+	}
 	accord_conn_put(c);
-	return genlmsg_reply(reply, info);
+	return 0;
 }
 
 static bool accord_valid_crypto(const struct nlattr *a)
@@ -777,18 +906,20 @@ static int accord_install_ktls(struct accord_conn *c,
 			       struct tls12_crypto_info_aes_gcm_128 *rx)
 {
 	struct sock *sk = c->sk;
-	struct socket *sock = sk->sk_socket;
+	struct socket *sock = c->held ? sock_from_file(c->held) : NULL;
 	struct tls_context *ctx;
 	u32 write_seq, copied_seq;
 	int err;
 
-	if (!sock)
+	if (!sock || sock->sk != sk)
 		return -ENOTCONN;
 	lock_sock(sk);
 	write_seq = tcp_sk(sk)->write_seq;
 	copied_seq = tcp_sk(sk)->copied_seq;
-	WRITE_ONCE(c->install_seq, write_seq);
+	err = write_seq == c->agent_end ? 0 : -EPROTO;
 	release_sock(sk);
+	if (err)
+		return err;
 	/*
 	 * kTLS builds its protos from the socket's current sk_prot, so tcp_prot
 	 * must be back first. From here until TLS_TX is in place a workload
@@ -797,20 +928,30 @@ static int accord_install_ktls(struct accord_conn *c,
 	 * connection, so no plaintext leaves.
 	 */
 	accord_restore_prot(c);
+	/*
+	 * getsockopt(SOL_TLS) would hand the keys kTLS keeps to the workload:
+	 * they are wiped right after each direction is installed.
+	 */
 	err = sock_common_setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR("tls"), 3);
 	if (!err)
-		err = sock_common_setsockopt(sock, SOL_TLS, TLS_TX, KERNEL_SOCKPTR(tx), sizeof(*tx));
-	if (!err)
-		err = sock_common_setsockopt(sock, SOL_TLS, TLS_RX, KERNEL_SOCKPTR(rx), sizeof(*rx));
+		err = sock_common_setsockopt(sock, SOL_TLS, TLS_TX, KERNEL_SOCKPTR(tx),
+					     sizeof(*tx));
+	if (!err) {
+		lock_sock(sk);
+		ctx = tls_get_ctx(sk);
+		if (ctx)
+			memzero_explicit(ctx->crypto_send.aes_gcm_128.key,
+					 TLS_CIPHER_AES_GCM_128_KEY_SIZE);
+		release_sock(sk);
+		err = sock_common_setsockopt(sock, SOL_TLS, TLS_RX, KERNEL_SOCKPTR(rx),
+					     sizeof(*rx));
+	}
 	if (err)
 		return err;
 	lock_sock(sk);
 	ctx = tls_get_ctx(sk);
-	/* getsockopt(SOL_TLS) would hand these keys to the workload. */
-	if (ctx) {
-		memzero_explicit(ctx->crypto_send.aes_gcm_128.key, TLS_CIPHER_AES_GCM_128_KEY_SIZE);
+	if (ctx)
 		memzero_explicit(ctx->crypto_recv.aes_gcm_128.key, TLS_CIPHER_AES_GCM_128_KEY_SIZE);
-	}
 	if (tcp_sk(sk)->write_seq != write_seq || tcp_sk(sk)->copied_seq != copied_seq)
 		err = -EPROTO;
 	release_sock(sk);
@@ -821,6 +962,7 @@ static int accord_cmd_done(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tls12_crypto_info_aes_gcm_128 tx, rx;
 	struct accord_conn *c = accord_conn_for(info);
+	struct file *held;
 	unsigned long flags;
 	bool ok = false;
 	int err;
@@ -830,7 +972,8 @@ static int accord_cmd_done(struct sk_buff *skb, struct genl_info *info)
 	if (!accord_valid_crypto(info->attrs[ACCORD_A_TLS_TX]) ||
 	    !accord_valid_crypto(info->attrs[ACCORD_A_TLS_RX]) ||
 	    !info->attrs[ACCORD_A_LOCAL_ID] || !info->attrs[ACCORD_A_PEER_ID]) {
-		GENL_SET_ERR_MSG(info, "DONE needs LOCAL_ID, PEER_ID and TLS 1.3 AES-GCM-128 TX and RX");
+		GENL_SET_ERR_MSG(info,
+				 "DONE needs LOCAL_ID, PEER_ID and TLS 1.3 AES-GCM-128 TX and RX");
 		accord_conn_put(c);
 		return -EINVAL;
 	}
@@ -875,6 +1018,13 @@ static int accord_cmd_done(struct sk_buff *skb, struct genl_info *info)
 	if (ok)
 		atomic64_inc(&accord_pernet(c->net)->allowed);
 	wake_up_all(&c->wq);
+	accord_poke(c->sk);
+	spin_lock_irqsave(&accord_lock, flags);
+	held = c->held;
+	c->held = NULL;
+	spin_unlock_irqrestore(&accord_lock, flags);
+	if (held)
+		fput(held);
 	accord_conn_put(c);
 	return 0;
 }
@@ -955,7 +1105,9 @@ static int accord_cmd_stats(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(reply, ACCORD_A_MODE, READ_ONCE(an->mode)) ||
 	    nla_put_u64_64bit(reply, ACCORD_A_ALLOWED, atomic64_read(&an->allowed), ACCORD_A_PAD) ||
 	    nla_put_u64_64bit(reply, ACCORD_A_REFUSED, atomic64_read(&an->refused), ACCORD_A_PAD) ||
-	    nla_put_u64_64bit(reply, ACCORD_A_DROPPED, atomic64_read(&an->dropped), ACCORD_A_PAD)) {
+	    nla_put_u64_64bit(reply, ACCORD_A_DROPPED, atomic64_read(&an->dropped), ACCORD_A_PAD) ||
+	    nla_put_u32(reply, ACCORD_A_MISSED,
+			accord_connect_probe.nmissed + accord_accept_probe.nmissed)) {
 		nlmsg_free(reply);
 		return -EMSGSIZE;
 	}
@@ -1052,9 +1204,13 @@ static void accord_gc(struct work_struct *work)
 			accord_refuse_locked(c, "handshake timed out");
 			continue;
 		}
-		if (c->state != ACCORD_STATE_INSTALLING && sock_flag(c->sk, SOCK_DEAD) &&
+		/* A closed socket may still send its queued records: wait for TCP_CLOSE. */
+		if (c->state != ACCORD_STATE_INSTALLING &&
+		    (c->detached || (sock_flag(c->sk, SOCK_DEAD) &&
+				     READ_ONCE(c->sk->sk_state) == TCP_CLOSE)) &&
 		    refcount_read(&c->ref) == 1 && !work_pending(&c->abort_work)) {
-			hash_del(&c->by_sk);
+			if (!c->detached)
+				hash_del(&c->by_sk);
 			list_move(&c->all, &dead);
 		}
 	}
@@ -1074,6 +1230,8 @@ static int __init accord_init(void)
 	memcpy(&accord_prot, &tcp_prot, sizeof(accord_prot));
 	accord_prot.sendmsg = accord_sendmsg;
 	accord_prot.recvmsg = accord_recvmsg;
+	accord_prot.setsockopt = accord_setsockopt;
+	accord_prot.disconnect = accord_disconnect;
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
 	accord_prot.sendpage = accord_sendpage;
 #endif
@@ -1132,17 +1290,20 @@ static void __exit accord_exit(void)
 	 */
 	spin_lock_irqsave(&accord_lock, flags);
 	list_for_each_entry_safe(c, tmp, &accord_all, all) {
-		hash_del(&c->by_sk);
+		if (!c->detached)
+			hash_del(&c->by_sk);
 		list_move(&c->all, &all);
 	}
 	spin_unlock_irqrestore(&accord_lock, flags);
 	list_for_each_entry_safe(c, tmp, &all, all) {
 		list_del(&c->all);
-		WARN_ON_ONCE(c->prot_swapped);
+		WARN_ON_ONCE(c->module_ref);
 		accord_conn_put(c);
 	}
 	while (atomic_read(&accord_inflight))
 		msleep(10);
+	/* No task may still be between loading an accord_prot pointer and its last instruction. */
+	synchronize_rcu_tasks();
 	destroy_workqueue(accord_wq);
 	pr_info("accord: unloaded\n");
 }

@@ -167,6 +167,17 @@ sleep 3
 inns a timeout -s KILL 20 /t/wl --uid 1001 connect 10.0.0.2 7443 BUNDLE-BACK > /tmp/s3r.log 2>&1
 expect "3 bundle restored: allowed again" "CONNECT ok pong:BUNDLE-BACK" /tmp/s3r.log
 
+# --- a parked socket: the workload cannot install its own kTLS; a silent peer agent ends in a refusal ---
+kill -STOP "$AGENT_B"
+inns a timeout -s KILL 30 /t/wl --uid 1001 connect 10.0.0.2 7443 PARKED --ulp-probe > /tmp/s3park.log 2>&1
+kill -CONT "$AGENT_B"
+expect "3 parked socket: workload's own TCP_ULP refused" "ULP err EPERM" /tmp/s3park.log
+expect "3 peer agent silent: refused after the handshake timeout" "CONNECT err ECONNREFUSED" /tmp/s3park.log
+
+# --- IPv6 (v4-mapped) on a covered port is not picked up: the backstop keeps it closed ---
+inns a timeout -s KILL 20 /t/wl --uid 1001 connect ::ffff:10.0.0.2 7443 V6-MAPPED > /tmp/s3v6.log 2>&1
+expect "3 v4-mapped IPv6 socket on a covered port gets no plaintext through" "CONNECT err" /tmp/s3v6.log
+
 # --- benchmark (agents up): plaintext vs covered (kTLS) vs user-space TLS, same transfer ---
 if [ "${ACCORD_BENCH:-1}" = 1 ]; then
   inns a timeout -s KILL 20 /t/wl bench 10.0.0.2 7100 setup 20 > /tmp/b-plain-setup.log 2>&1

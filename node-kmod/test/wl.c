@@ -73,13 +73,23 @@ static int listen_on(int port)
 	return fd;
 }
 
+/* An address with ':' is IPv6 (e.g. the v4-mapped ::ffff:10.0.0.2). */
 static int connect_to(const char *ip, int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	int v6 = strchr(ip, ':') != NULL;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	int rc;
 
-	inet_pton(AF_INET, ip, &a.sin_addr);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+	if (v6) {
+		inet_pton(AF_INET6, ip, &a6.sin6_addr);
+		rc = connect(fd, (struct sockaddr *)&a6, sizeof(a6));
+	} else {
+		inet_pton(AF_INET, ip, &a.sin_addr);
+		rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	}
+	if (rc) {
 		int e = errno;
 
 		close(fd);
@@ -196,6 +206,8 @@ static int keycheck(int fd, const char *keydir)
 	return zero == 1 && !readable && !keyfds ? 0 : 1;
 }
 
+static int ulp_probe;
+
 static int cmd_connect(const char *ip, int port, const char *msg, const char *keydir, const char *again)
 {
 	struct timeval tv = { 3, 0 };
@@ -205,6 +217,13 @@ static int cmd_connect(const char *ip, int port, const char *msg, const char *ke
 	/* A reply that never comes (payload dropped by the backstop) ends as EAGAIN after 3 s. */
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* A workload trying to put its own kTLS on a socket that waits for the agent. */
+	if (fd >= 0 && ulp_probe) {
+		if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", 3))
+			printf("ULP err %s\n", errno == EPERM ? "EPERM" : strerror(errno));
+		else
+			printf("ULP ok\n");
+	}
 	if (fd < 0 || exchange(fd, msg, reply, sizeof(reply))) {
 		printf("CONNECT err %s (%s)\n", errname(errno), strerror(errno));
 		return 1;
@@ -429,6 +448,8 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--keycheck") && i + 1 < argc) {
 			keydir = argv[++i];
+		} else if (!strcmp(argv[i], "--ulp-probe")) {
+			ulp_probe = 1;
 		} else if (!strcmp(argv[i], "--again-after") && i + 1 < argc) {
 			again = argv[++i];
 		} else if (!strcmp(argv[i], "--tls") && i + 3 < argc) {
