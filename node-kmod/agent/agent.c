@@ -39,6 +39,8 @@
 #include "nl.h"
 
 #define HANDSHAKE_TIMEOUT_MS 5000
+/* Handshakes in flight; beyond this, announcements are refused at once instead of queueing threads. */
+#define MAX_WORKERS 256
 
 struct shared_feed {
 	struct feed *feed;
@@ -50,6 +52,8 @@ static struct shared_feed *current_feed;
 static struct svid_store svids;
 static const char *cgroup_root = "/sys/fs/cgroup";
 static volatile sig_atomic_t stopping;
+static int workers;			/* under feed_lock */
+static struct nl *main_nl;		/* the registered socket, for refusals from the main thread */
 
 static void logf_(const char *fmt, ...)
 {
@@ -177,7 +181,8 @@ static void *serve(void *arg)
 	int fd = -1, rc;
 
 	if (nl_open(&n, err, sizeof(err))) {
-		logf_("conn %llu: %s", (unsigned long long)p->id, err);
+		/* Without a socket of its own the refusal cannot be sent: the kernel's timeout refuses it. */
+		logf_("conn %llu: %s; left to the kernel's timeout", (unsigned long long)p->id, err);
 		goto out;
 	}
 	local = sf ? feed_match(sf->feed, &facts, resolve_cgroup, NULL, &reason) : NULL;
@@ -194,8 +199,8 @@ static void *serve(void *arg)
 	nl_put_u64(&m, ACCORD_A_ID, p->id);
 	rc = nl_transact(&n, &m, on_fd, NULL, &fd, err, sizeof(err));
 	if (rc || fd < 0) {
-		logf_("conn %llu: ACCEPT failed: %s", (unsigned long long)p->id, err);
-		goto out;
+		snprintf(why, sizeof(why), "agent could not take the socket: %.500s", err[0] ? err : "no descriptor");
+		goto refused;
 	}
 	if (accord_handshake(fd, p->role == ACCORD_ROLE_SERVER, svid, sf->feed, HANDSHAKE_TIMEOUT_MS, &hs,
 			     err, sizeof(err))) {
@@ -232,13 +237,33 @@ out:
 	nl_close(&n);
 	feed_release(sf);
 	free(p);
+	pthread_mutex_lock(&feed_lock);
+	workers--;
+	pthread_mutex_unlock(&feed_lock);
 	return NULL;
+}
+
+/*
+ * A REFUSE sent from the main thread without waiting for its acknowledgement
+ * (the main socket also receives announcements): the ack is read, and
+ * skipped, by the main loop.
+ */
+static void refuse_async_main(uint64_t id, const char *reason)
+{
+	struct nl_msg m;
+
+	nl_begin(main_nl, &m, ACCORD_CMD_REFUSE, 0);
+	nl_put_u64(&m, ACCORD_A_ID, id);
+	nl_put_str(&m, ACCORD_A_REASON, reason, ACCORD_REASON_MAX);
+	if (send(main_nl->fd, m.buf, m.len, 0) < 0)
+		logf_("conn %llu: REFUSE not sent: %s", (unsigned long long)id, strerror(errno));
 }
 
 static void on_pending(const struct nl_attrs *a, void *ctx)
 {
 	struct pending *p;
 	pthread_t t;
+	int busy;
 	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
 	struct in_addr sa, da;
 
@@ -261,7 +286,20 @@ static void on_pending(const struct nl_attrs *a, void *ctx)
 	inet_ntop(AF_INET, &da, d, sizeof(d));
 	snprintf(p->peer, sizeof(p->peer), "%s:%u->%s:%u", s, nl_u16(a->a[ACCORD_A_SPORT]), d,
 		 nl_u16(a->a[ACCORD_A_DPORT]));
-	if (pthread_create(&t, NULL, serve, p)) {
+	pthread_mutex_lock(&feed_lock);
+	busy = workers >= MAX_WORKERS;
+	if (!busy)
+		workers++;
+	pthread_mutex_unlock(&feed_lock);
+	if (busy || pthread_create(&t, NULL, serve, p)) {
+		if (!busy) {
+			pthread_mutex_lock(&feed_lock);
+			workers--;
+			pthread_mutex_unlock(&feed_lock);
+		}
+		logf_("conn %llu: refused (%s): agent busy", (unsigned long long)p->id, p->peer);
+		if (main_nl)
+			refuse_async_main(p->id, "agent busy");
 		free(p);
 		return;
 	}
@@ -273,13 +311,13 @@ struct source {
 	struct timespec mtime;
 	off_t size;
 	struct fetch_config fetch;
-	char etag[128];
+	char etag[128];		/* of the last feed that parsed */
 };
 
 /* Returns a new feed if the source changed, NULL if unchanged or on error (the old one stays). */
 static struct feed *load_feed(struct source *src, int force)
 {
-	char err[512], *body = NULL;
+	char err[512], etag[sizeof(src->etag)] = "", *body = NULL;
 	size_t len = 0;
 	struct feed *f;
 
@@ -303,8 +341,8 @@ static struct feed *load_feed(struct source *src, int force)
 		src->mtime = st.st_mtim;
 		src->size = st.st_size;
 	} else {
-		int rc = fetch_feed(&src->fetch, force ? NULL : src->etag, &body, &len, src->etag,
-				    sizeof(src->etag), err, sizeof(err));
+		int rc = fetch_feed(&src->fetch, force ? NULL : src->etag, &body, &len, etag, sizeof(etag), err,
+				    sizeof(err));
 
 		if (rc == FETCH_NOT_MODIFIED)
 			return NULL;
@@ -319,6 +357,9 @@ static struct feed *load_feed(struct source *src, int force)
 	free(body);
 	if (!f)
 		logf_("feed rejected: %s; keeping the current feed", err);
+	else if (!src->feed_file)
+		/* Only a feed that parsed may be revalidated by its ETag; a bad one is fetched again. */
+		snprintf(src->etag, sizeof(src->etag), "%s", etag);
 	return f;
 }
 
@@ -335,6 +376,14 @@ static int apply_policy(struct nl *n, const struct feed *f)
 	if (rc)
 		logf_("SET_POLICY failed: %s", err);
 	return rc;
+}
+
+static time_t mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
 static void on_signal(int sig)
@@ -418,14 +467,15 @@ static int cmd_run(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	next = time(NULL) + refresh;
+	next = mono_s() + refresh;
+	main_nl = &n;
 	while (!stopping) {
 		struct pollfd p = { .fd = n.fd, .events = POLLIN };
 
 		if (poll(&p, 1, 250) > 0)
 			nl_receive(&n, on_pending, NULL);
-		if (time(NULL) >= next) {
-			next = time(NULL) + refresh;
+		if (mono_s() >= next) {
+			next = mono_s() + refresh;
 			f = load_feed(&src, 0);
 			if (f) {
 				feed_publish(f);

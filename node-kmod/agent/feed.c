@@ -137,6 +137,10 @@ static int parse_workload(const struct json *w, struct feed_workload *out, size_
 		return -1;
 	}
 	out->spiffe_id = strdup(id->string);
+	if (!out->spiffe_id) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
 	for (i = 0; i < sel->n; i++) {
 		const char *k = sel->keys[i];
 		const struct json *v = sel->items[i];
@@ -163,12 +167,20 @@ static int parse_workload(const struct json *w, struct feed_workload *out, size_
 				return -1;
 			}
 			out->exe = strdup(v->string);
+			if (!out->exe) {
+				seterr(err, errlen, "out of memory");
+				return -1;
+			}
 		} else if (!strcmp(k, "cgroup")) {
 			if (v->string[0] != '/' || strstr(v->string, "..")) {
 				seterr(err, errlen, "workloads[%zu]: cgroup must be an absolute path without ..", idx);
 				return -1;
 			}
 			out->cgroup = strdup(v->string);
+			if (!out->cgroup) {
+				seterr(err, errlen, "out of memory");
+				return -1;
+			}
 		} else {
 			seterr(err, errlen, "workloads[%zu]: unknown selector \"%s\" (use uid, gid, exe, cgroup)", idx, k);
 			return -1;
@@ -265,7 +277,8 @@ struct feed *feed_parse(const char *buf, size_t len, char *err, size_t errlen)
 		}
 		seq = json_get(b, "sequence");
 		if (seq) {
-			if (seq->type != JSON_NUMBER || seq->number < 0 || seq->number != (long long)seq->number) {
+			if (seq->type != JSON_NUMBER || seq->number < 0 || seq->number > 9007199254740992.0 ||
+			    seq->number != (long long)seq->number) {
 				seterr(err, errlen, "bundles[%zu]: sequence must be a non-negative integer", i);
 				goto bad;
 			}

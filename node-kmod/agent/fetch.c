@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -101,7 +105,9 @@ static int dechunk(const char *p, size_t len, char **body, size_t *body_len, cha
 			seterr(err, errlen, "truncated chunked body");
 			goto bad;
 		}
-		size = strtoul(p, &stop, 16);
+		size = 0;
+		for (stop = (char *)p; stop < eol && isxdigit((unsigned char)*stop) && size <= FETCH_MAX_BODY; stop++)
+			size = size * 16 + (isdigit((unsigned char)*stop) ? *stop - '0' : (tolower((unsigned char)*stop) - 'a' + 10));
 		if (stop == p) {
 			seterr(err, errlen, "bad chunk size");
 			goto bad;
@@ -201,9 +207,27 @@ int fetch_parse_response(const char *resp, size_t len, int *status, char *etag_o
 	return 0;
 }
 
+/* Non-blocking connect (name lookup included) bounded by seconds. */
+static int connect_within(BIO *bio, int seconds)
+{
+	time_t end = time(NULL) + seconds;
+
+	for (;;) {
+		int r = BIO_do_connect(bio);
+
+		if (r > 0)
+			return 1;
+		if (!BIO_should_retry(bio) || time(NULL) >= end)
+			return 0;
+		if (BIO_wait(bio, end, 100) <= 0)
+			return 0;
+	}
+}
+
 int fetch_feed(const struct fetch_config *c, const char *if_none_match, char **body, size_t *len,
 	       char *etag_out, size_t etag_len, char *err, size_t errlen)
 {
+	int timeout = c->timeout_s > 0 ? c->timeout_s : FETCH_TIMEOUT_S;
 	char host[256], port[8], prefix[512], target[300], req[2048], *resp = NULL;
 	size_t cap = 0, n = 0;
 	SSL_CTX *ctx = NULL;
@@ -236,7 +260,23 @@ int fetch_feed(const struct fetch_config *c, const char *if_none_match, char **b
 		goto tls_error;
 	snprintf(target, sizeof(target), "%s:%s", host, port);
 	BIO_set_conn_hostname(bio, target);
-	if (BIO_do_connect(bio) <= 0 || BIO_do_handshake(bio) <= 0) {
+	/* Never let a silent broker stall the agent: bounded connect, then socket timeouts. */
+	BIO_set_nbio(bio, 1);
+	if (!connect_within(bio, timeout)) {
+		seterr(err, errlen, "cannot reach %s within %d s", target, timeout);
+		goto out;
+	}
+	BIO_set_nbio(bio, 0);
+	{
+		struct timeval tv = { timeout, 0 };
+		int fd = (int)BIO_get_fd(bio, NULL);
+
+		/* Back to blocking I/O, each read and write bounded by the socket timeouts. */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	if (BIO_do_handshake(bio) <= 0) {
 		long v = SSL_get_verify_result(ssl);
 
 		seterr(err, errlen, "cannot reach %s: %s", target,
@@ -259,7 +299,7 @@ int fetch_feed(const struct fetch_config *c, const char *if_none_match, char **b
 		if (n + 4096 + 1 > cap) {
 			char *grown;
 
-			if (cap > FETCH_MAX_BODY) {
+			if (cap >= FETCH_MAX_BODY) {
 				seterr(err, errlen, "feed larger than %d bytes", FETCH_MAX_BODY);
 				goto out;
 			}
@@ -275,6 +315,8 @@ int fetch_feed(const struct fetch_config *c, const char *if_none_match, char **b
 		n += r;
 	}
 	ERR_clear_error();
+	if (resp)
+		resp[n] = '\0';	/* the parser may use string functions; there is always a spare byte */
 	if (fetch_parse_response(resp ? resp : "", n, &status, etag_out, etag_len, body, len, err, errlen))
 		goto out;
 	if (status == 304) {

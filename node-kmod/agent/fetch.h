@@ -7,11 +7,13 @@
 
 #define FETCH_NOT_MODIFIED 1
 #define FETCH_MAX_BODY (4 << 20)
+#define FETCH_TIMEOUT_S 10
 
 struct fetch_config {
 	const char *url;	/* https://host[:port] (a path prefix is allowed) */
 	const char *node;
 	const char *ca_file;	/* trust anchors for the broker; NULL: the system's */
+	int timeout_s;		/* per connect, read and write; 0: FETCH_TIMEOUT_S */
 	char token[512];
 };
 

@@ -214,6 +214,12 @@ struct hs_state {
 };
 
 static int hs_index = -1;
+static pthread_once_t hs_index_once = PTHREAD_ONCE_INIT;
+
+static void hs_index_init(void)
+{
+	hs_index = SSL_get_ex_new_index(0, "accord", NULL, NULL, NULL);
+}
 
 static int hexval(char c)
 {
@@ -282,6 +288,10 @@ static int verify_peer(X509_STORE_CTX *xctx, void *arg)
 	uint32_t ku;
 
 	(void)arg;
+	if (!st) {
+		X509_STORE_CTX_set_error(xctx, X509_V_ERR_APPLICATION_VERIFICATION);
+		return 0;
+	}
 	if (!leaf || svid_spiffe_id(leaf, st->peer_id, sizeof(st->peer_id), &reason)) {
 		snprintf(st->reason, sizeof(st->reason), "peer certificate is not an X509-SVID: %s",
 			 reason ? reason : "no certificate");
@@ -317,6 +327,8 @@ static int verify_peer(X509_STORE_CTX *xctx, void *arg)
 		snprintf(st->reason, sizeof(st->reason), "bundle of %s holds no X.509 authority", td);
 		goto out;
 	}
+	/* Every X.509 authority of a SPIFFE bundle is a trust anchor, intermediates included. */
+	X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
 	v = X509_STORE_CTX_new();
 	if (!v || !X509_STORE_CTX_init(v, store, leaf, X509_STORE_CTX_get0_untrusted(xctx)))
 		goto out;
@@ -432,8 +444,7 @@ int accord_handshake_keep(int fd, int is_server, const struct svid *own, const s
 	int rc = -1, i;
 
 	memset(out, 0, sizeof(*out));
-	if (hs_index < 0)
-		hs_index = SSL_get_ex_new_index(0, "accord", NULL, NULL, NULL);
+	pthread_once(&hs_index_once, hs_index_init);
 	ctx = SSL_CTX_new(is_server ? TLS_server_method() : TLS_client_method());
 	if (!ctx || !SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||

@@ -24,6 +24,7 @@ int nl_open(struct nl *n, char *err, size_t errlen)
 	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (n->fd < 0 || bind(n->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		snprintf(err, errlen, "netlink socket: %s", strerror(errno));
+		nl_close(n);
 		return -1;
 	}
 	setsockopt(n->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -40,6 +41,7 @@ int nl_open(struct nl *n, char *err, size_t errlen)
 	req.h.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(a->nla_len);
 	if (send(n->fd, &req, req.h.nlmsg_len, 0) < 0) {
 		snprintf(err, errlen, "netlink send: %s", strerror(errno));
+		nl_close(n);
 		return -1;
 	}
 	r = recv(n->fd, buf, sizeof(buf), 0);
@@ -190,6 +192,10 @@ int nl_transact(struct nl *n, struct nl_msg *m, nl_handler on_reply, nl_handler 
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(h);
 
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+					snprintf(err, errlen, "truncated netlink error");
+					return -EPROTO;
+				}
 				if (e->error) {
 					ext_ack(h, err, errlen);
 					if (!err[0])
@@ -223,14 +229,20 @@ int nl_receive(struct nl *n, nl_handler on_msg, void *ctx)
 	return 0;
 }
 
-uint8_t nl_u8(const struct nlattr *a) { return a ? *(uint8_t *)NLA_DATA(a) : 0; }
-uint16_t nl_u16(const struct nlattr *a) { return a ? *(uint16_t *)NLA_DATA(a) : 0; }
-uint32_t nl_u32(const struct nlattr *a) { return a ? *(uint32_t *)NLA_DATA(a) : 0; }
+/* Attributes shorter than their type read as 0. */
+static int fits(const struct nlattr *a, size_t size)
+{
+	return a && a->nla_len >= NLA_HDRLEN + size;
+}
+
+uint8_t nl_u8(const struct nlattr *a) { return fits(a, 1) ? *(uint8_t *)NLA_DATA(a) : 0; }
+uint16_t nl_u16(const struct nlattr *a) { return fits(a, 2) ? *(uint16_t *)NLA_DATA(a) : 0; }
+uint32_t nl_u32(const struct nlattr *a) { return fits(a, 4) ? *(uint32_t *)NLA_DATA(a) : 0; }
 uint64_t nl_u64(const struct nlattr *a)
 {
 	uint64_t v = 0;
 
-	if (a)
+	if (fits(a, 8))
 		memcpy(&v, NLA_DATA(a), 8);
 	return v;
 }

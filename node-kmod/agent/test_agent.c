@@ -6,12 +6,15 @@
  *
  *   test_agent PKI_DIR      (PKI_DIR from ../test/gen-certs.sh)
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -373,6 +376,44 @@ static void test_handshake(void)
 	CHECK(c.rc != 0 && strstr(c.err, "peer refused our SVID"), "the client learns the refusal: '%s'", c.err);
 	unpair(&c, &s);
 
+	/* An SVID issued by an intermediate: the chain it presents reaches td-b's root; and an intermediate
+	 * alone as the bundle's authority is a trust anchor too (every bundle authority is one). */
+	{
+		static const char *a_bint[] = { "td-a", "td-b-int" };
+		struct svid_store si;
+		struct feed *fa_int;
+		char p1[600], p2[600];
+
+		snprintf(dir, sizeof(dir), "%s/svids-b-int", pki);
+		CHECK(!svid_store_load(&si, dir, err, sizeof(err)) && si.n == 1 && sk_X509_num(si.svids[0].chain) == 1,
+		      "load via-int with its intermediate: %s", err);
+		if (si.n == 1) {
+			c.svid = svid_find(&sa, "spiffe://td-a/client");
+			c.feed = fa;
+			s.svid = &si.svids[0];
+			s.feed = fb;
+			pair(&c, &s);
+			CHECK(c.rc == 0 && !strcmp(c.res.peer_id, "spiffe://td-b/via-int"), "chain via intermediate: '%s'", c.err);
+			unpair(&c, &s);
+			/* a feed whose td-b bundle holds only the intermediate (file td-b-int.ca.pem) */
+			snprintf(p1, sizeof(p1), "%s/td-b-int.pem", pki);
+			snprintf(p2, sizeof(p2), "%s/td-b-int.ca.pem", pki);
+			if (!symlink(p1, p2) || errno == EEXIST) {
+				fa_int = make_feed("td-a", a_bint, 2, wl);
+				if (fa_int) {
+					free(fa_int->bundles[1].trust_domain);
+					fa_int->bundles[1].trust_domain = strdup("td-b");
+				}
+				c.feed = fa_int;
+				pair(&c, &s);
+				CHECK(c.rc == 0, "intermediate as the bundle's authority: '%s'", c.err);
+				unpair(&c, &s);
+				feed_free(fa_int);
+			}
+			svid_store_free(&si);
+		}
+	}
+
 	/* A peer that speaks plaintext instead of TLS. */
 	{
 		int sv[2];
@@ -468,7 +509,34 @@ static void test_fetch(void)
 	free(body);
 	CHECK(fetch_parse_response("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", 41, &status, etag, 64, &body, &len,
 				   err, 128) && strstr(err, "shorter"), "short body: %s", err);
+	/* A broker that accepts the connection and never answers: bounded by the timeout, not a hang. */
+	{
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t alen = sizeof(a);
+		int l = socket(AF_INET, SOCK_STREAM, 0);
+		char url[64];
+		struct fetch_config fc = { .url = url, .node = "n", .timeout_s = 1 };
+
+		bind(l, (struct sockaddr *)&a, sizeof(a));
+		listen(l, 4);
+		getsockname(l, (struct sockaddr *)&a, &alen);
+		snprintf(url, sizeof(url), "https://localhost:%d", ntohs(a.sin_port));
+		snprintf(fc.token, sizeof(fc.token), "t");
+		CHECK(fetch_feed(&fc, NULL, &body, &len, etag, 64, err, 128) == -1 && strstr(err, "cannot reach"),
+		      "silent broker: %s", err);
+		close(l);
+	}
 	CHECK(fetch_parse_response("SSH-2.0\r\n\r\n", 11, &status, etag, 64, &body, &len, err, 128), "not http");
+	{
+		const char *bad1 = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+		const char *bad2 = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffff\r\n{}";
+		const char *bad3 = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n\n";
+
+		CHECK(fetch_parse_response(bad1, strlen(bad1), &status, etag, 64, &body, &len, err, 128) &&
+		      strstr(err, "chunk size"), "bad chunk size: %s", err);
+		CHECK(fetch_parse_response(bad2, strlen(bad2), &status, etag, 64, &body, &len, err, 128), "huge chunk");
+		CHECK(fetch_parse_response(bad3, strlen(bad3), &status, etag, 64, &body, &len, err, 128), "chunked body cut");
+	}
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Generates the test PKI into $1: a CA per trust domain (td-a, td-b, td-c) and X509-SVIDs (EC P-256).
 #   td-a/client  td-a/expired (validity ended 2020)  td-b/server  td-c/server
+#   td-b/via-int: issued by td-b-int (an intermediate under td-b's root); its .crt carries the intermediate
 # Each SVID is <dir>/svids-<node>/<name>.crt + .key; each CA is <dir>/<td>.ca.pem.
 set -eu
 OUT=$1
@@ -29,6 +30,11 @@ subjectAltName = $ENV::SAN
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
+[ intermediate ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+subjectAltName = $ENV::SAN
 CNF
 mkdir -p newcerts
 : > index.txt
@@ -51,4 +57,17 @@ svid a td-a client 20250101000000Z 20351231000000Z
 svid a td-a expired 20200101000000Z 20200102000000Z
 svid b td-b server 20250101000000Z 20351231000000Z
 svid c td-c server 20250101000000Z 20351231000000Z
+# an intermediate CA of td-b and an SVID it issues (kept outside the guest's SVID directories)
+ec td-b-int.key
+openssl req -new -key td-b-int.key -subj "/CN=td-b intermediate" -out int.csr 2>/dev/null
+SAN="URI:spiffe://td-b" openssl ca -batch -config ca.cnf -extensions intermediate -cert td-b.ca.pem -keyfile td-b.ca.key \
+  -startdate 20250101000000Z -enddate 20351231000000Z -in int.csr -out td-b-int.pem -notext 2>/dev/null
+mkdir -p svids-b-int
+ec svids-b-int/via-int.key
+openssl req -new -key svids-b-int/via-int.key -subj "/CN=via-int" -out via.csr 2>/dev/null
+SAN="URI:spiffe://td-b/via-int" openssl ca -batch -config ca.cnf -extensions svid -cert td-b-int.pem -keyfile td-b-int.key \
+  -startdate 20250101000000Z -enddate 20351231000000Z -in via.csr -out svids-b-int/via-int.leaf -notext 2>/dev/null
+cat svids-b-int/via-int.leaf td-b-int.pem > svids-b-int/via-int.crt
+rm -f svids-b-int/via-int.leaf
+chmod 600 svids-b-int/via-int.key
 rm -f ./*.csr

@@ -23,6 +23,10 @@ make -s -C "$NK/agent" clean
 make -s -C "$NK/agent" accord-agent test_agent || die "agent build"
 "$HERE/gen-certs.sh" "$STAGE/pki"
 "$NK/agent/test_agent" "$STAGE/pki" || die "agent host tests"
+command -v valgrind >/dev/null 2>&1 || die "valgrind is missing (.ci/run installs it)"
+valgrind -q --error-exitcode=9 "$NK/agent/test_agent" "$STAGE/pki" > "$OUT/valgrind.log" 2>&1 \
+  || { cat "$OUT/valgrind.log"; die "agent host tests under valgrind (memcheck)"; }
+log "agent host tests clean under valgrind memcheck"
 cp "$NK/agent/accord-agent" "$STAGE/"
 gcc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$STAGE/wl" "$HERE/wl.c" -lssl -lcrypto || die "wl build"
 
