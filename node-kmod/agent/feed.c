@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "feed.h"
+#include "util.h"
 #include "json.h"
 
 #include <errno.h>
@@ -7,15 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* SPIFFE-ID §2.1: trust domain = [a-z0-9.-_]+ ; §2.2: path segments [A-Za-z0-9.-_], no "." or "..". */
 int spiffe_id_valid(const char *id)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "fetch.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -16,15 +17,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int fetch_read_token(struct fetch_config *c, const char *file, char *err, size_t errlen)
 {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "handshake.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,15 +18,6 @@
 #include <openssl/kdf.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* X509-SVID §2: exactly one URI SAN, which is the SPIFFE ID. */
 int svid_spiffe_id(X509 *cert, char *out, size_t outlen, const char **reason)
