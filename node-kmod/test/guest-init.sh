@@ -176,7 +176,8 @@ expect "3 peer agent silent: refused after the handshake timeout" "CONNECT err E
 
 # --- IPv6 (v4-mapped) on a covered port is not picked up: the backstop keeps it closed ---
 inns a timeout -s KILL 20 /t/wl --uid 1001 connect ::ffff:10.0.0.2 7443 V6-MAPPED > /tmp/s3v6.log 2>&1
-expect "3 v4-mapped IPv6 socket on a covered port gets no plaintext through" "CONNECT err" /tmp/s3v6.log
+# connect() succeeds (the handshake segments pass); the payload is dropped, so the reply never comes
+expect "3 v4-mapped IPv6 socket on a covered port gets no plaintext through" "CONNECT err EAGAIN" /tmp/s3v6.log
 
 # --- benchmark (agents up): plaintext vs covered (kTLS) vs user-space TLS, same transfer ---
 if [ "${ACCORD_BENCH:-1}" = 1 ]; then
