@@ -68,6 +68,14 @@ static void logf_(const char *fmt, ...)
 	fprintf(stderr, "accord-agent[%ld.%03ld] %s\n", (long)ts.tv_sec, ts.tv_nsec / 1000000, line);
 }
 
+static time_t mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 static struct shared_feed *feed_acquire(void)
 {
 	struct shared_feed *sf;
@@ -378,22 +386,50 @@ static int apply_policy(struct nl *n, const struct feed *f)
 	return rc;
 }
 
-static time_t mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
 	stopping = 1;
 }
 
+struct refresher {
+	struct source *src;
+	int refresh;
+};
+
+static void *refresh_loop(void *arg)
+{
+	struct refresher *r = arg;
+	char err[256];
+	struct feed *f;
+	struct nl n;
+	time_t next = mono_s() + r->refresh;
+
+	if (nl_open(&n, err, sizeof(err))) {
+		logf_("feed refresher: %s; the feed will not be refreshed", err);
+		return NULL;
+	}
+	while (!stopping) {
+		usleep(250000);
+		if (mono_s() < next)
+			continue;
+		next = mono_s() + r->refresh;
+		f = load_feed(r->src, 0);
+		if (!f)
+			continue;
+		feed_publish(f);	/* f stays current until this thread publishes again */
+		apply_policy(&n, f);
+		logf_("feed reloaded: %zu covered ports, %zu workloads, %zu bundles", f->nports, f->nworkloads,
+		      f->nbundles);
+	}
+	nl_close(&n);
+	return NULL;
+}
+
 static int cmd_run(int argc, char **argv)
 {
+	static struct refresher refresher;
+	pthread_t refresh_thread;
 	struct source src = { 0 };
 	const char *svid_dir = NULL, *token_file = NULL;
 	int refresh = 5, i;
@@ -401,7 +437,6 @@ static int cmd_run(int argc, char **argv)
 	struct nl_msg m;
 	struct nl n;
 	struct feed *f;
-	time_t next;
 
 	for (i = 0; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -467,24 +502,21 @@ static int cmd_run(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	next = mono_s() + refresh;
 	main_nl = &n;
+	/* The feed is refreshed on its own thread: a slow broker never delays announcements. */
+	refresher.src = &src;
+	refresher.refresh = refresh;
+	if (pthread_create(&refresh_thread, NULL, refresh_loop, &refresher)) {
+		fprintf(stderr, "cannot start the feed refresher\n");
+		return 1;
+	}
 	while (!stopping) {
 		struct pollfd p = { .fd = n.fd, .events = POLLIN };
 
 		if (poll(&p, 1, 250) > 0)
 			nl_receive(&n, on_pending, NULL);
-		if (mono_s() >= next) {
-			next = mono_s() + refresh;
-			f = load_feed(&src, 0);
-			if (f) {
-				feed_publish(f);
-				apply_policy(&n, f);
-				logf_("feed reloaded: %zu covered ports, %zu workloads, %zu bundles", f->nports,
-				      f->nworkloads, f->nbundles);
-			}
-		}
 	}
+	pthread_join(refresh_thread, NULL);
 	logf_("stopping");
 	nl_close(&n);
 	return 0;

@@ -140,6 +140,10 @@ expect "2 connection table on node-a shows both SPIFFE IDs" "ready client.*local
 expect "2 connection table on node-b shows both SPIFFE IDs" "ready server.*local=spiffe://td-b/server peer=spiffe://td-a/client" /tmp/conns-b.log
 cat /tmp/conns-a.log /tmp/conns-b.log | sed 's/^/    conn: /'
 
+# --- a non-blocking workload: EAGAIN while parked, then the verdict wakes poll() ---
+inns a timeout -s KILL 30 /t/wl --uid 1001 connect 10.0.0.2 7443 NB --nonblock > /tmp/s2nb.log 2>&1
+expect "2 non-blocking workload on a covered port ($(grep NONBLOCK /tmp/s2nb.log))" "CONNECT ok pong:NB" /tmp/s2nb.log
+
 # --- scenario 4: the workload holds no key material ---
 expect "4 workload: kTLS keys not readable via getsockopt, no key files or fds" "key_all_zero=1 readable_key_files=0 key_fds=0" /tmp/s2.log
 
