@@ -1,7 +1,6 @@
 package dev.accord.cloud.azure;
 
 import dev.accord.cloud.ExchangeException;
-import dev.accord.cloud.testing.OidcTokenValidator;
 import dev.accord.cloud.testing.TestIssuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,9 +30,7 @@ class AzureKeyRotationTest {
     @BeforeEach
     void start() throws Exception {
         issuer = new TestIssuer();
-        String fic = AzureTrustRenderer.federatedIdentityCredential("payments", issuer.url(), "exact", SUB, 1);
-        entra = new FakeEntra(TENANT, CLIENT, fic, new OidcTokenValidator(issuer.url(), Set.of(AzureTrustRenderer.AUDIENCE),
-                issuer.clientTls()));
+        entra = FakeEntra.trusting(TENANT, CLIENT, issuer, SUB);
         exchange = new AzureExchange(AzureExchangeConfig.defaults(), entra.client());
     }
 

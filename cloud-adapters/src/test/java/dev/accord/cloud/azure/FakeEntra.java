@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.accord.cloud.testing.OidcTokenValidator;
+import dev.accord.cloud.testing.TestIssuer;
 import dev.accord.spiffe.testing.CertSpec;
 import dev.accord.spiffe.testing.TestCa;
 
@@ -55,6 +56,16 @@ public final class FakeEntra implements AutoCloseable {
         @SuppressWarnings("unchecked")
         java.util.List<String> audiences = (java.util.List<String>) fic.get("audiences");
         this.validator = validator.forProvider((String) fic.get("issuer"), java.util.Set.copyOf(audiences), null);
+    }
+
+    /**
+     * An Entra app whose federated identity credential is what {@link AzureTrustRenderer} renders for
+     * {@code issuer} and the exact subject {@code sub}, validating assertions as Entra does.
+     */
+    public static FakeEntra trusting(String tenant, String clientId, TestIssuer issuer, String sub) throws Exception {
+        String fic = AzureTrustRenderer.federatedIdentityCredential("payments", issuer.url(), "exact", sub, 1);
+        return new FakeEntra(tenant, clientId, fic, new OidcTokenValidator(issuer.url(),
+                java.util.Set.of(AzureTrustRenderer.AUDIENCE), issuer.clientTls()));
     }
 
     public FakeEntra(String tenant, String clientId) throws Exception {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.accord.spiffe.testing.CertSpec;
 import dev.accord.spiffe.testing.TestCa;
 import dev.accord.cloud.testing.OidcTokenValidator;
+import dev.accord.cloud.testing.TestIssuer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,6 +48,16 @@ public final class FakeGoogle implements AutoCloseable {
     public FakeGoogle(String renderedJson, OidcTokenValidator validator) throws Exception {
         this();
         configure(renderedJson, validator);
+    }
+
+    /**
+     * A Google whose pool provider is what {@link dev.accord.cloud.gcp.GcpTrustRenderer} renders for {@code issuer}
+     * (the provider name is also the allowed audience), validating tokens as STS does.
+     */
+    public static FakeGoogle trusting(TestIssuer issuer, String provider, String serviceAccount, String matcher,
+                                      String pattern, String jwksJson) throws Exception {
+        String rendered = GcpTrustRenderer.render(issuer.url(), provider, provider, serviceAccount, matcher, pattern, jwksJson);
+        return new FakeGoogle(rendered, new OidcTokenValidator(issuer.url(), java.util.Set.of(provider), issuer.clientTls()));
     }
 
     /** Installs the pool provider and service account binding (as rendered) and the issuer validation. */

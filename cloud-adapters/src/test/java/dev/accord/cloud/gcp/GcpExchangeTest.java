@@ -2,7 +2,6 @@ package dev.accord.cloud.gcp;
 
 import dev.accord.cloud.CloudCredential;
 import dev.accord.cloud.ExchangeException;
-import dev.accord.cloud.testing.OidcTokenValidator;
 import dev.accord.cloud.testing.TestIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,8 +33,7 @@ class GcpExchangeTest {
     @BeforeAll
     void start() throws Exception {
         issuer = new TestIssuer();
-        String rendered = GcpTrustRenderer.render(issuer.url(), PROVIDER, PROVIDER, SA, "prefix", "spiffe://a.org/payments", null);
-        google = new FakeGoogle(rendered, new OidcTokenValidator(issuer.url(), Set.of(PROVIDER), issuer.clientTls()));
+        google = FakeGoogle.trusting(issuer, PROVIDER, SA, "prefix", "spiffe://a.org/payments", null);
         exchange = new GcpExchange(new GcpExchangeConfig(null, null, 3, Duration.ofMillis(20)), google.transport());
     }
 

@@ -1,7 +1,6 @@
 package dev.accord.cloud.gcp;
 
 import dev.accord.cloud.ExchangeException;
-import dev.accord.cloud.testing.OidcTokenValidator;
 import dev.accord.cloud.testing.TestIssuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,8 +31,7 @@ class GcpKeyRotationTest {
     @BeforeEach
     void start() throws Exception {
         issuer = new TestIssuer();
-        String rendered = GcpTrustRenderer.render(issuer.url(), PROVIDER, PROVIDER, SA, "prefix", "spiffe://a.org/payments", null);
-        google = new FakeGoogle(rendered, new OidcTokenValidator(issuer.url(), Set.of(PROVIDER), issuer.clientTls()));
+        google = FakeGoogle.trusting(issuer, PROVIDER, SA, "prefix", "spiffe://a.org/payments", null);
         exchange = new GcpExchange(new GcpExchangeConfig(null, null, 1, Duration.ofMillis(1)), google.transport());
     }
 

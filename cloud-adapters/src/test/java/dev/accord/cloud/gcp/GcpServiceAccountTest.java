@@ -1,7 +1,6 @@
 package dev.accord.cloud.gcp;
 
 import dev.accord.cloud.ExchangeException;
-import dev.accord.cloud.testing.OidcTokenValidator;
 import dev.accord.cloud.testing.TestIssuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,8 +29,7 @@ class GcpServiceAccountTest {
     @BeforeEach
     void start() throws Exception {
         issuer = new TestIssuer();
-        String rendered = GcpTrustRenderer.render(issuer.url(), PROVIDER, PROVIDER, GcpExchangeTest.SA, "exact", SUB, null);
-        google = new FakeGoogle(rendered, new OidcTokenValidator(issuer.url(), Set.of(PROVIDER), issuer.clientTls()));
+        google = FakeGoogle.trusting(issuer, PROVIDER, GcpExchangeTest.SA, "exact", SUB, null);
         exchange = new GcpExchange(new GcpExchangeConfig(null, null, 3, Duration.ofMillis(1)), google.transport());
     }
 

@@ -31,9 +31,7 @@ class GcpUploadedJwksTest {
     @BeforeEach
     void start() throws Exception {
         issuer = new TestIssuer();
-        String rendered = GcpTrustRenderer.render(issuer.url(), PROVIDER, PROVIDER, GcpExchangeTest.SA, "exact", SUB,
-                issuer.jwksJson());
-        google = new FakeGoogle(rendered, new OidcTokenValidator(issuer.url(), Set.of(PROVIDER), issuer.clientTls()));
+        google = FakeGoogle.trusting(issuer, PROVIDER, GcpExchangeTest.SA, "exact", SUB, issuer.jwksJson());
         exchange = new GcpExchange(new GcpExchangeConfig(null, null, 1, Duration.ofMillis(1)), google.transport());
     }
 
