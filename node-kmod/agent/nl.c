@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -160,9 +159,6 @@ int nl_transact(struct nl *n, struct nl_msg *m, nl_handler on_reply, nl_handler 
 
 	if (errlen)
 		err[0] = '\0';
-	if (getenv("ACCORD_AGENT_DEBUG"))
-		fprintf(stderr, "nl: cmd %u seq %u len %zu\n", ((struct genlmsghdr *)NLMSG_DATA((struct nlmsghdr *)m->buf))->cmd,
-			seq, m->len);
 	if (send(n->fd, m->buf, m->len, 0) < 0) {
 		snprintf(err, errlen, "netlink send: %s", strerror(errno));
 		return -errno;
@@ -178,8 +174,6 @@ int nl_transact(struct nl *n, struct nl_msg *m, nl_handler on_reply, nl_handler 
 			return -errno;
 		}
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)r); h = NLMSG_NEXT(h, r)) {
-			if (getenv("ACCORD_AGENT_DEBUG"))
-				fprintf(stderr, "nl: got type %u seq %u len %u\n", h->nlmsg_type, h->nlmsg_seq, h->nlmsg_len);
 			if (h->nlmsg_seq != seq) {
 				if (h->nlmsg_type == n->family && on_other) {
 					parse_attrs(h, &attrs);

@@ -301,16 +301,15 @@ static int open_record(int fd, const struct traffic_keys *k, uint64_t seq, char 
 
 static void test_handshake(void)
 {
-	static const char *ab[] = { "td-a", "td-b" }, *a_only[] = { "td-a" }, *ac[] = { "td-a", "td-c" };
+	static const char *ab[] = { "td-a", "td-b" }, *ac[] = { "td-a", "td-c" };
 	const char *wl = "[{\"spiffeId\":\"spiffe://td-a/client\",\"selectors\":{\"uid\":\"1\"}}]";
 	struct svid_store sa, sb, sc;
 	struct feed *fa = make_feed("td-a", ab, 2, wl), *fb = make_feed("td-b", ab, 2, wl);
-	struct feed *fb_no_a = make_feed("td-b", a_only + 0, 0, wl), *fa_c = make_feed("td-a", ac, 2, wl);
+	struct feed *fa_c = make_feed("td-a", ac, 2, wl);
 	struct side c = { 0 }, s = { 0 };
 	char dir[512], err[512], plain[4096];
 	size_t plen;
 
-	(void)fb_no_a;
 	snprintf(dir, sizeof(dir), "%s/svids-a", pki);
 	CHECK(!svid_store_load(&sa, dir, err, sizeof(err)) && sa.n == 2, "load a: %s", err);
 	snprintf(dir, sizeof(dir), "%s/svids-b", pki);
@@ -461,7 +460,6 @@ static void test_handshake(void)
 	svid_store_free(&sc);
 	feed_free(fa);
 	feed_free(fb);
-	feed_free(fb_no_a);
 	feed_free(fa_c);
 }
 

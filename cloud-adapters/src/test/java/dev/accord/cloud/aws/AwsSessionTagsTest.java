@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AwsSessionTagsTest {
 
-    static final String ROLE = "arn:aws:iam::123456789012:role/payments";
-    static final String AUD = "sts.amazonaws.com";
+    static final String ROLE = AwsExchangeTest.ROLE;
+    static final String AUD = AwsExchangeTest.AUD;
     static final String SUB = "spiffe://a.org/payments/api";
 
     private TestIssuer issuer;
